@@ -1,0 +1,99 @@
+package ai.realstaging.projects;
+
+import ai.realstaging.common.api.Views;
+import ai.realstaging.common.api.Views.ImageView;
+import ai.realstaging.common.api.Views.OriginalView;
+import ai.realstaging.common.api.Views.Page;
+import ai.realstaging.common.api.Views.ProjectView;
+import ai.realstaging.common.auth.Identity;
+import ai.realstaging.common.config.AwsClients;
+import ai.realstaging.common.config.Config;
+import ai.realstaging.common.db.ConnectionFactory;
+import ai.realstaging.common.db.Cursor;
+import ai.realstaging.common.db.Database;
+import ai.realstaging.common.db.ImageRepository;
+import ai.realstaging.common.db.OriginalRepository;
+import ai.realstaging.common.db.ProjectRepository;
+import ai.realstaging.common.db.UserRepository;
+import ai.realstaging.common.http.ApiException;
+import ai.realstaging.common.model.Image;
+import ai.realstaging.common.model.Original;
+import ai.realstaging.common.model.Project;
+import ai.realstaging.common.storage.Storage;
+import java.util.List;
+import java.util.UUID;
+
+/** Projects, originals and images as their owner sees them; anything not theirs is "not found". */
+public final class ProjectService {
+    private final Database db;
+    private final Views views;
+
+    ProjectService(Database db, Storage storage) {
+        this.db = db;
+        this.views = new Views(storage);
+    }
+
+    static ProjectService create(Config config) {
+        AwsClients aws = new AwsClients(config);
+        Storage storage = new Storage(aws.s3(), aws.presigner(), config.require("BUCKET_NAME"));
+        return new ProjectService(new Database(ConnectionFactory.fromConfig(config)), storage);
+    }
+
+    public boolean databaseUp() {
+        return db.ping();
+    }
+
+    public ProjectView create(Identity identity, String name) {
+        return db.transaction(c -> {
+            UUID userId = UserRepository.resolve(c, identity.subject(), identity.email());
+            return Views.project(ProjectRepository.insert(c, UUID.randomUUID(), userId, name));
+        });
+    }
+
+    public Page<ProjectView> list(Identity identity, Cursor after, int limit) {
+        List<Project> rows = db.transaction(c -> {
+            UUID userId = UserRepository.resolve(c, identity.subject(), identity.email());
+            return ProjectRepository.listOwned(c, userId, after, limit + 1);
+        });
+        boolean more = rows.size() > limit;
+        List<Project> page = more ? rows.subList(0, limit) : rows;
+        String next = more ? new Cursor(page.getLast().createdAt(), page.getLast().id()).encode() : null;
+        return new Page<>(page.stream().map(Views::project).toList(), next);
+    }
+
+    public ProjectView get(Identity identity, UUID projectId) {
+        return Views.project(db.transaction(c -> {
+            UUID userId = UserRepository.resolve(c, identity.subject(), identity.email());
+            return ProjectRepository.findOwned(c, projectId, userId)
+                    .orElseThrow(() -> new ApiException.NotFound("The project"));
+        }));
+    }
+
+    /** One page of originals and all their images: two queries, whatever the number of images. */
+    public Page<OriginalView> originals(Identity identity, UUID projectId, Cursor after, int limit) {
+        record Rows(List<Original> originals, List<Image> images) {}
+        Rows rows = db.transaction(c -> {
+            UUID userId = UserRepository.resolve(c, identity.subject(), identity.email());
+            ProjectRepository.findOwned(c, projectId, userId)
+                    .orElseThrow(() -> new ApiException.NotFound("The project"));
+            List<Original> originals = OriginalRepository.listByProject(c, projectId, userId, after, limit + 1);
+            List<Original> page = originals.size() > limit ? originals.subList(0, limit) : originals;
+            return new Rows(originals, ImageRepository.listByOriginals(c, page.stream().map(Original::id).toList()));
+        });
+        boolean more = rows.originals().size() > limit;
+        List<Original> page = more ? rows.originals().subList(0, limit) : rows.originals();
+        String next = more ? new Cursor(page.getLast().createdAt(), page.getLast().id()).encode() : null;
+        return new Page<>(views.originals(page, rows.images()), next);
+    }
+
+    public ImageView image(Identity identity, UUID imageId) {
+        record Row(Image image, Original original) {}
+        Row row = db.transaction(c -> {
+            UUID userId = UserRepository.resolve(c, identity.subject(), identity.email());
+            Image image = ImageRepository.findOwned(c, imageId, userId)
+                    .orElseThrow(() -> new ApiException.NotFound("The image"));
+            return new Row(image, OriginalRepository.find(c, image.originalId()).orElseThrow());
+        });
+        return views.image(row.image(), row.original());
+    }
+}

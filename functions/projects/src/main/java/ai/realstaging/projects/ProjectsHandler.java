@@ -1,0 +1,126 @@
+package ai.realstaging.projects;
+
+import static ai.realstaging.common.http.Router.route;
+
+import ai.realstaging.common.auth.Identity;
+import ai.realstaging.common.config.Config;
+import ai.realstaging.common.db.Cursor;
+import ai.realstaging.common.http.ApiException;
+import ai.realstaging.common.http.ApiException.FieldError;
+import ai.realstaging.common.http.ApiRequest;
+import ai.realstaging.common.http.Responses;
+import ai.realstaging.common.http.Router;
+import ai.realstaging.common.observability.Observability;
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.crac.Core;
+
+/** HTTP API entry point for the REST resources: health, projects, originals, images. */
+public final class ProjectsHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+    static final int DEFAULT_LIMIT = 20;
+    static final int MAX_LIMIT = 100;
+
+    private final ProjectService projects;
+    private final Router router;
+    private final ProjectsPriming priming;
+
+    public ProjectsHandler() {
+        this(Config.fromEnvironment());
+    }
+
+    public ProjectsHandler(Config config) {
+        this(ProjectService.create(config), config.get("AUTH_ROLES_CLAIM", Identity.DEFAULT_ROLES_CLAIM));
+    }
+
+    ProjectsHandler(ProjectService projects, String rolesClaim) {
+        this.projects = projects;
+        this.router = new Router(rolesClaim, List.of(
+                route("GET", "/v1/health", this::health),
+                route("POST", "/v1/projects", this::createProject),
+                route("GET", "/v1/projects", this::listProjects),
+                route("GET", "/v1/projects/{id}", this::getProject),
+                route("GET", "/v1/projects/{id}/originals", this::listOriginals),
+                route("GET", "/v1/images/{id}", this::getImage)));
+        this.priming = new ProjectsPriming(router);
+        Core.getGlobalContext().register(priming);
+    }
+
+    @Override
+    public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+        return Observability.invocation(context, () -> router.handle(event));
+    }
+
+    private APIGatewayV2HTTPResponse health(ApiRequest request) {
+        boolean up = projects.databaseUp();
+        return Responses.json(up ? 200 : 503, Map.of("status", up ? "ok" : "degraded",
+                "database", up ? "ok" : "unavailable"));
+    }
+
+    private APIGatewayV2HTTPResponse createProject(ApiRequest request) {
+        Identity identity = request.identity();
+        return Responses.created(projects.create(identity, projectName(request.jsonObject())));
+    }
+
+    private APIGatewayV2HTTPResponse listProjects(ApiRequest request) {
+        Identity identity = request.identity();
+        Paging paging = paging(request);
+        return Responses.ok(projects.list(identity, paging.cursor(), paging.limit()));
+    }
+
+    private APIGatewayV2HTTPResponse getProject(ApiRequest request) {
+        return Responses.ok(projects.get(request.identity(), request.pathId("id", "The project")));
+    }
+
+    private APIGatewayV2HTTPResponse listOriginals(ApiRequest request) {
+        Identity identity = request.identity();
+        var projectId = request.pathId("id", "The project");
+        Paging paging = paging(request);
+        return Responses.ok(projects.originals(identity, projectId, paging.cursor(), paging.limit()));
+    }
+
+    private APIGatewayV2HTTPResponse getImage(ApiRequest request) {
+        return Responses.ok(projects.image(request.identity(), request.pathId("id", "The image")));
+    }
+
+    static String projectName(JsonNode body) {
+        JsonNode name = body.get("name");
+        if (name == null || !name.isTextual()) {
+            throw new ApiException.ValidationFailed(List.of(new FieldError("name", "is required text")));
+        }
+        String trimmed = name.asText().strip();
+        if (trimmed.isEmpty() || trimmed.length() > 100) {
+            throw new ApiException.ValidationFailed(List.of(new FieldError("name", "must be 1 to 100 characters")));
+        }
+        return trimmed;
+    }
+
+    record Paging(Cursor cursor, int limit) {}
+
+    static Paging paging(ApiRequest request) {
+        List<FieldError> errors = new ArrayList<>();
+        int limit = DEFAULT_LIMIT;
+        String rawLimit = request.query("limit").orElse(null);
+        if (rawLimit != null) {
+            try {
+                limit = Integer.parseInt(rawLimit);
+                if (limit < 1 || limit > MAX_LIMIT) errors.add(new FieldError("limit", "must be 1 to " + MAX_LIMIT));
+            } catch (NumberFormatException e) {
+                errors.add(new FieldError("limit", "must be a whole number from 1 to " + MAX_LIMIT));
+            }
+        }
+        Cursor cursor = null;
+        String rawCursor = request.query("cursor").orElse(null);
+        if (rawCursor != null) {
+            cursor = Cursor.decode(rawCursor).orElse(null);
+            if (cursor == null) errors.add(new FieldError("cursor", "is not a cursor this API returned"));
+        }
+        if (!errors.isEmpty()) throw new ApiException.ValidationFailed(errors);
+        return new Paging(cursor, limit);
+    }
+}

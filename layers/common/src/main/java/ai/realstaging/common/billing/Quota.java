@@ -1,0 +1,77 @@
+package ai.realstaging.common.billing;
+
+import ai.realstaging.common.db.Sql;
+import ai.realstaging.common.http.ApiException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.UUID;
+
+/**
+ * Image quota: reserved atomically when images are requested, consumed when one is ready,
+ * released when one fails for good. Callers run these inside their own transaction.
+ */
+public final class Quota {
+    private Quota() {}
+
+    /** Where a user stands in the current period. */
+    public record Usage(String plan, int limit, int used, UsagePeriod period) {
+        public int remaining() {
+            return Math.max(0, limit - used);
+        }
+    }
+
+    /**
+     * Reserves one unit per image or throws {@link ApiException.QuotaExceeded}. The user row is
+     * locked first, so parallel requests of one user count one after the other and never over-spend.
+     */
+    public static void reserve(Connection c, UUID userId, Collection<UUID> imageIds, Instant now) throws SQLException {
+        Usage usage = usageLocked(c, userId, now);
+        if (usage.used() + imageIds.size() > usage.limit()) {
+            throw new ApiException.QuotaExceeded("This request needs " + imageIds.size() + " image(s) but "
+                    + usage.remaining() + " of the " + usage.limit() + " in your " + usage.plan()
+                    + " plan remain this period");
+        }
+        for (UUID imageId : imageIds) {
+            Sql.update(c, "INSERT INTO usage_reservations (user_id, image_id, period_start) VALUES (?, ?, ?)",
+                    userId, imageId, usage.period().start());
+        }
+    }
+
+    /** Gives the unit back (permanent failure, rejected or expired upload); a no-op when already settled. */
+    public static boolean release(Connection c, UUID imageId) throws SQLException {
+        return Sql.update(c, """
+                UPDATE usage_reservations SET status = 'released', updated_at = now()
+                WHERE image_id = ? AND status = 'reserved'""", imageId) == 1;
+    }
+
+    /** Marks the unit spent: a ready image is never refunded, even when deleted later. */
+    public static void consume(Connection c, UUID imageId) throws SQLException {
+        Sql.update(c, """
+                UPDATE usage_reservations SET status = 'consumed', updated_at = now()
+                WHERE image_id = ? AND status = 'reserved'""", imageId);
+    }
+
+    public static Usage usage(Connection c, UUID userId, Instant now) throws SQLException {
+        return usage(c, userId, now, false);
+    }
+
+    private static Usage usageLocked(Connection c, UUID userId, Instant now) throws SQLException {
+        return usage(c, userId, now, true);
+    }
+
+    private static Usage usage(Connection c, UUID userId, Instant now, boolean lock) throws SQLException {
+        UsagePeriod period = UsagePeriod.calendarMonth(now);
+        record Plan(String id, int limit) {}
+        Plan plan = Sql.one(c, """
+                SELECT p.id, p.monthly_images FROM users u JOIN plans p ON p.id = u.plan_id
+                WHERE u.id = ?""" + (lock ? " FOR UPDATE OF u" : ""),
+                rs -> new Plan(rs.getString("id"), rs.getInt("monthly_images")), userId).orElseThrow();
+        int used = Sql.one(c, """
+                SELECT count(*) AS used FROM usage_reservations
+                WHERE user_id = ? AND period_start = ? AND status <> 'released'""",
+                rs -> rs.getInt("used"), userId, period.start()).orElse(0);
+        return new Usage(plan.id(), plan.limit(), used, period);
+    }
+}

@@ -1,0 +1,47 @@
+package ai.realstaging.common.queue;
+
+import ai.realstaging.common.http.Json;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
+
+/** Sends our own "stage this image" messages to the staging queue, beside S3's upload events. */
+public final class StagingQueue {
+    public static final String STAGE = "stage";
+
+    private final SqsClient sqs;
+    private final String queueUrl;
+
+    public StagingQueue(SqsClient sqs, String queueUrl) {
+        this.sqs = sqs;
+        this.queueUrl = queueUrl;
+    }
+
+    public static String stageMessage(UUID imageId) {
+        return Json.write(Map.of("type", STAGE, "image_id", imageId.toString()));
+    }
+
+    /** Sends one message per image, ten per call; throws when any could not be sent, so the caller retries. */
+    public void sendStage(List<UUID> imageIds) {
+        for (int from = 0; from < imageIds.size(); from += 10) {
+            List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
+            for (UUID id : imageIds.subList(from, Math.min(imageIds.size(), from + 10))) {
+                entries.add(SendMessageBatchRequestEntry.builder().id(id.toString()).messageBody(stageMessage(id)).build());
+            }
+            SendMessageBatchResponse response = sqs.sendMessageBatch(r -> r.queueUrl(queueUrl).entries(entries));
+            if (!response.failed().isEmpty()) {
+                throw new IllegalStateException(response.failed().size() + " stage message(s) were not sent: "
+                        + response.failed().getFirst().code());
+            }
+        }
+    }
+
+    /** Brings a message back sooner than the visibility timeout, for a retry that should not wait half an hour. */
+    public void retryIn(String receiptHandle, int seconds) {
+        sqs.changeMessageVisibility(r -> r.queueUrl(queueUrl).receiptHandle(receiptHandle).visibilityTimeout(seconds));
+    }
+}

@@ -1,0 +1,42 @@
+package ai.realstaging.common.staging;
+
+import java.math.BigDecimal;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** qwen/qwen-image-edit: the default model, fast and cheap; answers a list of URIs. */
+public final class QwenImageEdit implements StagingModel {
+
+    @Override
+    public String id() {
+        return "qwen-image-edit";
+    }
+
+    @Override
+    public String replicateModel() {
+        return "qwen/qwen-image-edit";
+    }
+
+    /** Replicate's listing price per output image (PLATFORM.md 1.24); for cost tracking only. */
+    @Override
+    public BigDecimal pricePerImageUsd() {
+        return new BigDecimal("0.03");
+    }
+
+    @Override
+    public Map<String, Object> input(URI photoUrl, String prompt, Long seed) {
+        Map<String, Object> input = new LinkedHashMap<>();
+        input.put("image", photoUrl.toString());
+        input.put("prompt", prompt);
+        input.put("go_fast", true);
+        input.put("aspect_ratio", "match_input_image");
+        // JPEG keeps listing photos small and is what MLS portals take; the model's default is WebP.
+        input.put("output_format", "jpg");
+        input.put("output_quality", 90);
+        if (seed != null) {
+            input.put("seed", seed);
+        }
+        return input;
+    }
+}

@@ -1,0 +1,117 @@
+package ai.realstaging.common.storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+import software.amazon.awssdk.services.s3.presigner.model.PresignedPutObjectRequest;
+
+/** The media bucket: presigned uploads and downloads, and the reads and writes of the staging pipeline. */
+public final class Storage {
+    private final S3Client s3;
+    private final S3Presigner presigner;
+    private final String bucket;
+
+    public Storage(S3Client s3, S3Presigner presigner, String bucket) {
+        this.s3 = s3;
+        this.presigner = presigner;
+        this.bucket = bucket;
+    }
+
+    public String bucket() {
+        return bucket;
+    }
+
+    /** A presigned PUT; the client must send exactly {@code headers}. */
+    public record PresignedUpload(String url, Map<String, String> headers, Instant expiresAt) {}
+
+    /** A presigned GET and when it stops working. */
+    public record PresignedDownload(String url, Instant expiresAt) {}
+
+    /**
+     * Signs Content-Type and Content-Length into the URL: S3 refuses any other type or size, since
+     * a presigned PUT cannot express a size range.
+     */
+    public PresignedUpload presignUpload(String key, String contentType, long sizeBytes, Duration ttl) {
+        PutObjectRequest put = PutObjectRequest.builder()
+                .bucket(bucket).key(key).contentType(contentType).contentLength(sizeBytes).build();
+        PresignedPutObjectRequest signed = presigner.presignPutObject(r -> r.signatureDuration(ttl).putObjectRequest(put));
+        Map<String, String> headers = new LinkedHashMap<>();
+        signed.signedHeaders().forEach((name, values) -> {
+            if (!name.equalsIgnoreCase("host")) {
+                headers.put(canonicalName(name), String.join(",", values));
+            }
+        });
+        return new PresignedUpload(signed.url().toString(), headers, signed.expiration());
+    }
+
+    /** A presigned GET; with a file name it downloads as an attachment under that name. */
+    public PresignedDownload presignDownload(String key, Duration ttl, String attachmentName) {
+        var signed = presigner.presignGetObject(r -> r.signatureDuration(ttl).getObjectRequest(g -> {
+            g.bucket(bucket).key(key);
+            if (attachmentName != null) {
+                g.responseContentDisposition("attachment; filename=\"" + attachmentName + "\"");
+            }
+        }));
+        return new PresignedDownload(signed.url().toString(), signed.expiration());
+    }
+
+    public Optional<HeadObjectResponse> head(String key) {
+        try {
+            return Optional.of(s3.headObject(r -> r.bucket(bucket).key(key)));
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) return Optional.empty();
+            throw e;
+        }
+    }
+
+    /** Reads at most {@code maxBytes}; an object larger than that is refused before it is read. */
+    public byte[] read(String key, long maxBytes) throws IOException {
+        try (ResponseInputStream<GetObjectResponse> in = s3.getObject(r -> r.bucket(bucket).key(key))) {
+            Long length = in.response().contentLength();
+            if (length != null && length > maxBytes) {
+                throw new IOException("object " + key + " is " + length + " bytes, more than " + maxBytes);
+            }
+            return readCapped(in, maxBytes);
+        }
+    }
+
+    public void put(String key, byte[] bytes, String contentType) {
+        s3.putObject(r -> r.bucket(bucket).key(key).contentType(contentType), RequestBody.fromBytes(bytes));
+    }
+
+    public void delete(String key) {
+        s3.deleteObject(r -> r.bucket(bucket).key(key));
+    }
+
+    static byte[] readCapped(InputStream in, long maxBytes) throws IOException {
+        byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+        if (bytes.length > maxBytes) {
+            throw new IOException("more than " + maxBytes + " bytes");
+        }
+        return bytes;
+    }
+
+    private static String canonicalName(String lower) {
+        return switch (lower.toLowerCase()) {
+            case "content-type" -> "Content-Type";
+            case "content-length" -> "Content-Length";
+            default -> lower;
+        };
+    }
+
+}
