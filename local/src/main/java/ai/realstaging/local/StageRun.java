@@ -1,0 +1,91 @@
+package ai.realstaging.local;
+
+import ai.realstaging.common.staging.ImageFormat;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/** `./realstaging stage`: one photo through the whole flow, with progress, the staged file written out. */
+final class StageRun {
+    private static final Duration TIMEOUT = Duration.ofMinutes(3);
+
+    private final ApiClient api;
+
+    StageRun(HttpClient http, URI apiUrl, String token) {
+        this.api = new ApiClient(http, apiUrl, token);
+    }
+
+    int run(Path photo, byte[] bytes, ImageFormat format, String room, String style, Path out) throws Exception {
+        ApiClient.Reply project = api.post("/v1/projects", Map.of("name", "CLI: " + photo.getFileName()));
+        if (project.status() != 201) return problem("create the project", project);
+        String projectId = project.body().path("id").asText();
+        progress("project " + projectId);
+
+        String filename = photo.getFileName().toString();
+        if (!filename.toLowerCase().endsWith("." + format.extension()) && !(format == ImageFormat.JPEG
+                && filename.toLowerCase().endsWith(".jpeg"))) {
+            filename = filename + "." + format.extension();
+        }
+        ApiClient.Reply started = api.post("/v1/projects/" + projectId + "/uploads", Map.of(
+                "filename", filename, "content_type", format.contentType(), "size_bytes", bytes.length,
+                "room_type", room, "styles", java.util.List.of(style)));
+        if (started.status() != 201) return problem("start the upload", started);
+        String imageId = started.body().path("images").path(0).path("id").asText();
+        progress("uploading " + bytes.length + " bytes");
+        int put = api.upload(started.body().path("upload"), bytes);
+        if (put != 200) {
+            System.err.println("the upload was refused by storage (HTTP " + put + ")");
+            return 1;
+        }
+
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            ApiClient.Reply image = api.get("/v1/images/" + imageId);
+            if (image.status() != 200) return problem("read the image", image);
+            String status = image.body().path("status").asText();
+            if (!status.equals(last)) {
+                progress("image " + imageId + ": " + status);
+                last = status;
+            }
+            if (status.equals("ready")) {
+                HttpResponse<byte[]> staged = api.download(image.body().path("urls").path("staged").asText());
+                if (staged.statusCode() != 200) {
+                    System.err.println("could not download the staged file (HTTP " + staged.statusCode() + ")");
+                    return 1;
+                }
+                Files.write(out, staged.body());
+                progress("wrote " + out + " (" + staged.body().length + " bytes, "
+                        + staged.headers().firstValue("Content-Type").orElse("?") + ")");
+                return 0;
+            }
+            if (status.equals("failed")) {
+                JsonNode error = image.body().path("error");
+                System.err.println("staging failed: " + error.path("message").asText() + " (" + error.path("code").asText() + ")");
+                return 1;
+            }
+            Thread.sleep(300);
+        }
+        System.err.println("gave up after " + TIMEOUT.toSeconds() + " s; image " + imageId + " is still " + last);
+        return 1;
+    }
+
+    private static void progress(String message) {
+        System.err.println("• " + message);
+    }
+
+    private static int problem(String what, ApiClient.Reply reply) {
+        JsonNode body = reply.body();
+        System.err.println("could not " + what + ": HTTP " + reply.status()
+                + (body == null ? "" : " " + body.path("title").asText() + ": " + body.path("detail").asText()));
+        if (body != null && body.has("errors")) {
+            body.path("errors").forEach(e -> System.err.println("  - " + e.path("field").asText() + " " + e.path("message").asText()));
+        }
+        return 1;
+    }
+}
