@@ -1,0 +1,247 @@
+package ai.realstaging.local.bench;
+
+import ai.realstaging.common.db.DatabaseUrl;
+import ai.realstaging.local.ApiClient;
+import ai.realstaging.local.TokenIssuer;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+
+/**
+ * The walking skeleton's benchmark, against a running local stack: cold start of the presign and
+ * projects functions from their deployable zips in new JVMs, and warm GET /v1/projects through the
+ * gateway at a given concurrency. Prints its figures; see benchmarks/README.md.
+ */
+public final class Bench {
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    private Bench() {}
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opt = new HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) opt.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        URI api = URI.create(opt.getOrDefault("api", "http://127.0.0.1:3000"));
+        URI aws = URI.create(opt.getOrDefault("aws", "http://127.0.0.1:4566"));
+        Path root = Path.of(opt.getOrDefault("root", "."));
+        String databaseUrl = opt.getOrDefault("database-url", System.getenv("DATABASE_URL"));
+        int runs = Integer.parseInt(opt.getOrDefault("runs", "10"));
+        int clients = Integer.parseInt(opt.getOrDefault("clients", "32"));
+        int seconds = Integer.parseInt(opt.getOrDefault("seconds", "10"));
+
+        TokenIssuer issuer = TokenIssuer.load(TokenIssuer.defaultHome());
+        String token = issuer.mint("bench", false, Duration.ofHours(2));
+        ApiClient client = new ApiClient(HTTP, api, token);
+        // Enough projects for a full first page, and a plan whose quota the presign runs cannot exhaust.
+        for (int i = 0; i < 20; i++) client.post("/v1/projects", Map.of("name", "Bench listing " + i));
+        String projectId = client.get("/v1/projects?limit=1").body().path("items").path(0).path("id").asText();
+        DatabaseUrl db = DatabaseUrl.parse(databaseUrl);
+        try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.properties())) {
+            c.createStatement().execute("UPDATE users SET plan_id = 'business' WHERE auth_sub = 'local|bench'");
+            c.createStatement().execute("UPDATE usage_reservations SET status = 'released' "
+                    + "WHERE user_id = (SELECT id FROM users WHERE auth_sub = 'local|bench')");
+        }
+
+        Path work = root.resolve("local/target/bench");
+        Path layer = unzip(root.resolve("layers/common/target/common-layer.zip"), work.resolve("layer"));
+        Map<String, String> env = new HashMap<>();
+        env.put("DATABASE_URL", databaseUrl);
+        env.put("BUCKET_NAME", "realstaging-media-local");
+        env.put("AWS_ENDPOINT_URL", aws.toString());
+        env.put("AWS_ACCESS_KEY_ID", "test");
+        env.put("AWS_SECRET_ACCESS_KEY", "test");
+        env.put("AWS_REGION", "us-east-1");
+        env.put("AUTH_ROLES_CLAIM", TokenIssuer.ROLES_CLAIM);
+        env.put("AWS_LAMBDA_FUNCTION_NAME", "bench");
+        env.put("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
+        env.put("POWERTOOLS_SERVICE_NAME", "bench");
+        env.put("POWERTOOLS_METRICS_NAMESPACE", "RealStaging");
+        env.put("POWERTOOLS_LOG_LEVEL", "INFO");
+
+        Map<String, String> claims = Map.of("sub", "local|bench", "email", "bench@example.test");
+        Path presignEvent = writeEvent(work.resolve("presign-event.json"), "POST", "/v1/projects/{id}/uploads",
+                "/v1/projects/" + projectId + "/uploads", Map.of("id", projectId), claims,
+                "{\"filename\":\"room.jpg\",\"content_type\":\"image/jpeg\",\"size_bytes\":123456,"
+                        + "\"room_type\":\"living_room\",\"styles\":[\"modern\"]}");
+        Path projectsEvent = writeEvent(work.resolve("projects-event.json"), "GET", "/v1/projects", "/v1/projects",
+                null, claims, null);
+
+        System.out.println("== cold start: new JVM -> first response (function zip + layer jars), " + runs + " runs each");
+        for (String flags : List.of("", "-XX:TieredStopAtLevel=1")) {
+            cold("presign", "ai.realstaging.presign.PresignHandler", presignEvent, root, layer, work, env, flags, runs);
+            cold("projects", "ai.realstaging.projects.ProjectsHandler", projectsEvent, root, layer, work, env, flags, runs);
+        }
+
+        System.out.println("== warm: GET /v1/projects through the local gateway, " + clients + " clients, " + seconds + " s");
+        warm(api, token, "/v1/projects", clients, 3);
+        warm(api, token, "/v1/projects", clients, seconds).print();
+    }
+
+    private static void cold(String name, String handler, Path event, Path root, Path layer, Path work,
+                             Map<String, String> env, String flags, int runs) throws Exception {
+        Path classes = unzip(root.resolve("functions/" + name + "/target/" + name + ".zip"), work.resolve(name));
+        List<String> classpath = new ArrayList<>();
+        classpath.add(classes.toString());
+        classpath.add(root.resolve("local/target/classes").toString()); // only for the ColdStart harness itself
+        try (var jars = Files.list(layer.resolve("java/lib"))) {
+            jars.sorted().forEach(j -> classpath.add(j.toString()));
+        }
+        classpath.add(jarOf(LambdaEventSerializers.class));
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<Long> totals = new ArrayList<>();
+        List<Long> inits = new ArrayList<>();
+        List<Long> invokes = new ArrayList<>();
+        int status = 0;
+        for (int i = 0; i < runs; i++) {
+            List<String> command = new ArrayList<>(List.of(java, "-Xshare:auto", "-Djava.awt.headless=true"));
+            if (!flags.isEmpty()) command.add(flags);
+            command.addAll(List.of("-cp", String.join(":", classpath), ColdStart.class.getName(), handler, event.toString()));
+            ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
+            pb.environment().putAll(env);
+            long started = System.nanoTime();
+            Process process = pb.start();
+            String line;
+            String result = null;
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                while ((line = out.readLine()) != null) {
+                    if (line.startsWith("RESPONSE ")) {
+                        totals.add((System.nanoTime() - started) / 1_000_000);
+                        result = line;
+                    }
+                }
+            }
+            process.waitFor();
+            if (result == null) throw new IllegalStateException(name + " cold start printed no response");
+            String[] parts = result.split(" ");
+            status = Integer.parseInt(parts[1]);
+            inits.add(Long.parseLong(parts[2]));
+            invokes.add(Long.parseLong(parts[3]));
+        }
+        System.out.printf("%-9s %-26s status %d  total median %4d ms (min %4d, max %4d)  handler INIT %4d ms  first invoke %4d ms%n",
+                name, flags.isEmpty() ? "default JIT" : flags, status, median(totals), Collections.min(totals),
+                Collections.max(totals), median(inits), median(invokes));
+    }
+
+    record Result(long requests, long errors, double seconds, List<Long> latenciesMicros) {
+        void print() {
+            List<Long> sorted = new ArrayList<>(latenciesMicros);
+            Collections.sort(sorted);
+            System.out.printf("requests %d, errors %d, throughput %.0f req/s, p50 %.2f ms, p90 %.2f ms, p99 %.2f ms%n",
+                    requests, errors, requests / seconds, pct(sorted, 50) / 1000.0, pct(sorted, 90) / 1000.0,
+                    pct(sorted, 99) / 1000.0);
+        }
+    }
+
+    /** Closed-loop load: each client sends its next request when the previous one is answered. */
+    static Result warm(URI api, String token, String path, int clients, int seconds) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(api.resolve(path)).header("Authorization", "Bearer " + token).GET().build();
+        long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+        AtomicLong errors = new AtomicLong();
+        List<List<Long>> perClient = new ArrayList<>();
+        long started = System.nanoTime();
+        try (ExecutorService pool = Executors.newFixedThreadPool(clients)) {
+            for (int c = 0; c < clients; c++) {
+                List<Long> latencies = new ArrayList<>();
+                perClient.add(latencies);
+                pool.submit(() -> {
+                    while (System.nanoTime() < end) {
+                        long t = System.nanoTime();
+                        try {
+                            HttpResponse<byte[]> r = HTTP.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                            if (r.statusCode() != 200) errors.incrementAndGet();
+                        } catch (IOException | InterruptedException e) {
+                            errors.incrementAndGet();
+                        }
+                        latencies.add((System.nanoTime() - t) / 1000);
+                    }
+                    return null;
+                });
+            }
+        }
+        double elapsed = (System.nanoTime() - started) / 1e9;
+        List<Long> all = new ArrayList<>();
+        perClient.forEach(all::addAll);
+        return new Result(all.size(), errors.get(), elapsed, all);
+    }
+
+    private static Path writeEvent(Path file, String method, String template, String path, Map<String, String> params,
+                                   Map<String, String> claims, String body) throws IOException {
+        APIGatewayV2HTTPEvent event = APIGatewayV2HTTPEvent.builder()
+                .withVersion("2.0").withRouteKey(method + " " + template).withRawPath(path).withRawQueryString("")
+                .withHeaders(Map.of("content-type", "application/json"))
+                .withPathParameters(params)
+                .withBody(body)
+                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
+                        .withRequestId("bench").withRouteKey(method + " " + template).withStage("$default")
+                        .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder().withMethod(method).withPath(path).build())
+                        .withAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
+                                .withJwt(APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT.builder().withClaims(claims).build())
+                                .build())
+                        .build())
+                .build();
+        Files.createDirectories(file.getParent());
+        try (OutputStream out = Files.newOutputStream(file)) {
+            LambdaEventSerializers.serializerFor(APIGatewayV2HTTPEvent.class, Bench.class.getClassLoader()).toJson(event, out);
+        }
+        return file;
+    }
+
+    private static Path unzip(Path zip, Path into) throws IOException {
+        if (Files.exists(into)) {
+            try (var walk = Files.walk(into)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        Files.createDirectories(into);
+        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
+            for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
+                Path target = into.resolve(e.getName()).normalize();
+                if (!target.startsWith(into)) throw new IOException("bad zip entry " + e.getName());
+                if (e.isDirectory()) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.createDirectories(target.getParent());
+                    Files.copy(in, target);
+                }
+            }
+        }
+        return into;
+    }
+
+    private static String jarOf(Class<?> type) throws Exception {
+        return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+    }
+
+    private static long median(List<Long> values) {
+        List<Long> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        return sorted.get(sorted.size() / 2);
+    }
+
+    private static long pct(List<Long> sorted, int p) {
+        if (sorted.isEmpty()) return 0;
+        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
+    }
+}
