@@ -109,73 +109,51 @@ final class ModelSchemas {
   static List<InvalidField> validate(Model model, JsonNode input) {
     List<InvalidField> problems = new ArrayList<>();
     if (input == null || !input.isObject()) {
-      problems.add(new InvalidField("invalid_type", "input",
-          "Invalid type. Expected: object, given: " + jsonType(input)));
-      return problems;
+      return List.of(new InvalidField("invalid_type", "input", "Invalid type. Expected: object, given: " + jsonType(input)));
     }
     for (String name : model.required()) {
       if (!input.has(name)) problems.add(new InvalidField("required", "input", name + " is required"));
     }
     for (Map.Entry<String, JsonNode> entry : input.properties()) {
       Field spec = model.fields().get(entry.getKey());
-      if (spec == null) {
-        problems.add(new InvalidField("additional_property_not_allowed", "input",
-            "Additional property " + entry.getKey() + " is not allowed"));
-      } else {
-        check(spec, "input." + spec.name(), entry.getValue(), problems);
-      }
+      if (spec != null) check(spec, "input." + spec.name(), entry.getValue(), problems);
+      else problems.add(new InvalidField("additional_property_not_allowed", "input", "Additional property " + entry.getKey() + " is not allowed"));
     }
     return problems;
   }
 
-  private static void check(Field spec, String path, JsonNode value, List<InvalidField> problems) {
-    switch (spec.type()) {
-      case STRING -> expect(value.isTextual(), "string", path, value, problems);
-      case BOOLEAN -> expect(value.isBoolean(), "boolean", path, value, problems);
-      case URI -> {
-        if (expect(value.isTextual(), "string", path, value, problems) && !isUri(value.asText())) {
-          problems.add(new InvalidField("format", path, "Does not match format 'uri'"));
-        }
-      }
-      case INTEGER -> {
-        boolean whole = value.isIntegralNumber() || (value.isNumber() && value.asDouble() == Math.rint(value.asDouble()));
-        if (expect(whole, "integer", path, value, problems)) bounds(spec, path, value.asLong(), problems);
-      }
-      case URI_ARRAY -> {
-        if (!expect(value.isArray(), "array", path, value, problems)) return;
-        if (spec.min() != null && value.size() < spec.min()) {
-          problems.add(new InvalidField("array_min_items", path, "Array must have at least " + spec.min() + " items"));
-        }
-        if (spec.max() != null && value.size() > spec.max()) {
-          problems.add(new InvalidField("array_max_items", path, "Array must have at most " + spec.max() + " items"));
-        }
-        for (int n = 0; n < value.size(); n++) {
-          Field item = new Field(spec.name(), Type.URI, null, null, null, null);
-          check(item, path + "." + n, value.get(n), problems);
-        }
-      }
+  private static void check(Field spec, String path, JsonNode v, List<InvalidField> problems) {
+    String expected = switch (spec.type()) {
+      case STRING, URI -> "string";
+      case BOOLEAN -> "boolean";
+      case INTEGER -> "integer";
+      case URI_ARRAY -> "array";
+    };
+    boolean whole = v.isNumber() && v.asDouble() == Math.rint(v.asDouble()); // JSON Schema counts 5.0 as an integer
+    if (!expected.equals(jsonType(v)) && !(expected.equals("integer") && whole)) {
+      problems.add(new InvalidField("invalid_type", path, "Invalid type. Expected: " + expected + ", given: " + jsonType(v)));
+      return;
     }
-    if (spec.choices() != null && value.isTextual() && !spec.choices().contains(value.asText())) {
+    boolean array = spec.type() == Type.URI_ARRAY;
+    long n = array ? v.size() : v.asLong();
+    if (spec.min() != null && n < spec.min()) {
+      problems.add(array ? new InvalidField("array_min_items", path, "Array must have at least " + spec.min() + " items")
+          : new InvalidField("number_gte", path, "Must be greater than or equal to " + spec.min()));
+    }
+    if (spec.max() != null && n > spec.max()) {
+      problems.add(array ? new InvalidField("array_max_items", path, "Array must have at most " + spec.max() + " items")
+          : new InvalidField("number_lte", path, "Must be less than or equal to " + spec.max()));
+    }
+    if (spec.type() == Type.URI && !isUri(v.asText())) {
+      problems.add(new InvalidField("format", path, "Does not match format 'uri'"));
+    }
+    for (int item = 0; array && item < v.size(); item++) {
+      check(new Field(spec.name(), Type.URI, null, null, null, null), path + "." + item, v.get(item), problems);
+    }
+    if (spec.choices() != null && !spec.choices().contains(v.asText())) {
       problems.add(new InvalidField("enum", path, path + " must be one of the following: "
           + spec.choices().stream().map(c -> '"' + c + '"').collect(Collectors.joining(", "))));
     }
-  }
-
-  private static void bounds(Field spec, String path, long v, List<InvalidField> problems) {
-    if (spec.min() != null && v < spec.min()) {
-      problems.add(new InvalidField("number_gte", path, "Must be greater than or equal to " + spec.min()));
-    }
-    if (spec.max() != null && v > spec.max()) {
-      problems.add(new InvalidField("number_lte", path, "Must be less than or equal to " + spec.max()));
-    }
-  }
-
-  private static boolean expect(boolean ok, String expected, String path, JsonNode value, List<InvalidField> problems) {
-    if (!ok) {
-      problems.add(new InvalidField("invalid_type", path,
-          "Invalid type. Expected: " + expected + ", given: " + jsonType(value)));
-    }
-    return ok;
   }
 
   static String jsonType(JsonNode v) {

@@ -58,10 +58,6 @@ final class PredictionRun {
     this.getFailuresLeft = new AtomicInteger(fault instanceof Fault.GetFails f ? f.times() : 0);
   }
 
-  synchronized String status() {
-    return status;
-  }
-
   synchronized boolean terminal() {
     return TERMINAL.contains(status);
   }

@@ -4,9 +4,10 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.GradientPaint;
 import java.awt.Graphics2D;
-import java.awt.Polygon;
 import java.awt.RenderingHints;
+import java.awt.geom.AffineTransform;
 import java.awt.geom.Ellipse2D;
+import java.awt.geom.Line2D;
 import java.awt.geom.Path2D;
 import java.awt.geom.RoundRectangle2D;
 import java.awt.image.BufferedImage;
@@ -20,6 +21,7 @@ import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /**
@@ -43,7 +45,8 @@ final class StagingPainter {
   private StagingPainter() {}
 
   static Decoded decode(byte[] bytes) throws IOException {
-    BufferedImage image = ImageIO.read(new ByteArrayInputStream(bytes));
+    // A memory-cached stream, or ImageIO spools to temp files; read(ImageInputStream) closes it itself.
+    BufferedImage image = ImageIO.read(new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes)));
     if (image != null) return new Decoded(image, image.getWidth(), image.getHeight());
     int[] size = webpSize(bytes);
     if (size == null) throw new IOException("cannot identify image file");
@@ -100,15 +103,13 @@ final class StagingPainter {
   /** JPEG at {@code quality} (0–100) or PNG; ImageIO has no WebP writer, which is why webp is refused at create. */
   static byte[] encode(BufferedImage image, boolean jpeg, int quality) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    if (!jpeg) {
-      ImageIO.write(image, "png", bytes);
-      return bytes.toByteArray();
-    }
-    ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+    ImageWriter writer = ImageIO.getImageWritersByFormatName(jpeg ? "jpeg" : "png").next();
     try (var out = new MemoryCacheImageOutputStream(bytes)) {
       ImageWriteParam param = writer.getDefaultWriteParam();
-      param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-      param.setCompressionQuality(Math.clamp(quality / 100f, 0f, 1f));
+      if (jpeg) {
+        param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+        param.setCompressionQuality(Math.clamp(quality / 100f, 0f, 1f));
+      }
       writer.setOutput(out);
       writer.write(null, new IIOImage(image, null, null), param);
     } finally {
@@ -129,63 +130,63 @@ final class StagingPainter {
     }
   }
 
-  private static final Color[] FABRICS = {new Color(0x3E5C76), new Color(0x7A8B69), new Color(0xB4654A),
-      new Color(0x5B4B6B), new Color(0xC9A66B), new Color(0x2F4F4F)};
-  private static final Color[] RUGS = {new Color(0xA44A3F), new Color(0xE3D5B8), new Color(0x35524A), new Color(0x8C6A5D)};
+  private static final int[] FABRICS = {0x3E5C76, 0x7A8B69, 0xB4654A, 0x5B4B6B, 0xC9A66B, 0x2F4F4F};
+  private static final int[] RUGS = {0xA44A3F, 0xE3D5B8, 0x35524A, 0x8C6A5D};
 
-  /** A rug, a sofa, a lamp and a plant in the lower part of the frame, sized and placed from the seed. */
+  /** A rug, a sofa with cushions, a floor lamp and a plant in the lower part, placed and coloured from the seed. */
   private static void furnish(Graphics2D g, int w, int h, Random rnd) {
-    double u = Math.min(w, h);
-    double floor = h * (0.60 + rnd.nextDouble() * 0.06);
-    double cx = w * (0.45 + rnd.nextDouble() * 0.10);
-    Color rug = RUGS[rnd.nextInt(RUGS.length)];
+    double u = Math.min(w, h), floor = h * (0.60 + rnd.nextDouble() * 0.06), cx = w * (0.45 + rnd.nextDouble() * 0.10);
+    Color rug = new Color(RUGS[rnd.nextInt(RUGS.length)]);
     g.setColor(rug);
     g.fill(new Ellipse2D.Double(cx - w * 0.34, h * 0.80, w * 0.68, h * 0.17));
     g.setColor(rug.brighter());
     g.setStroke(new BasicStroke((float) Math.max(2, u * 0.012)));
     g.draw(new Ellipse2D.Double(cx - w * 0.28, h * 0.825, w * 0.56, h * 0.12));
 
-    Color fabric = FABRICS[rnd.nextInt(FABRICS.length)];
-    double sw = w * (0.42 + rnd.nextDouble() * 0.10), sx = cx - sw / 2, arm = sw * 0.09;
-    double seatTop = floor, seatH = h * 0.11, backH = h * 0.12;
+    Color fabric = new Color(FABRICS[rnd.nextInt(FABRICS.length)]);
+    double sw = w * (0.42 + rnd.nextDouble() * 0.10), sx = cx - sw / 2, arm = sw * 0.09, seat = h * 0.11, back = h * 0.12, r = u * 0.03;
     g.setColor(fabric.darker());
-    g.fill(new RoundRectangle2D.Double(sx + arm * 0.6, seatTop - backH, sw - arm * 1.2, backH + seatH * 0.5, u * 0.04, u * 0.04));
+    g.fill(new RoundRectangle2D.Double(sx + arm * 0.6, floor - back, sw - arm * 1.2, back + seat / 2, r, r));
     g.setColor(fabric);
-    g.fill(new RoundRectangle2D.Double(sx, seatTop, sw, seatH, u * 0.03, u * 0.03));
-    g.fill(new RoundRectangle2D.Double(sx - arm * 0.2, seatTop - backH * 0.35, arm, seatH + backH * 0.35, u * 0.03, u * 0.03));
-    g.fill(new RoundRectangle2D.Double(sx + sw - arm * 0.8, seatTop - backH * 0.35, arm, seatH + backH * 0.35, u * 0.03, u * 0.03));
-    g.setColor(new Color(0x3B2A1E));
-    for (double legX : new double[] {sx + arm * 0.3, sx + sw - arm * 0.6}) {
-      g.fill(new java.awt.geom.Rectangle2D.Double(legX, seatTop + seatH, arm * 0.3, h * 0.025));
+    g.fill(new RoundRectangle2D.Double(sx, floor, sw, seat, r, r));
+    for (double ax : new double[] {sx - arm * 0.2, sx + sw - arm * 0.8}) {
+      g.fill(new RoundRectangle2D.Double(ax, floor - back * 0.35, arm, seat + back * 0.35, r, r));
     }
-    for (int c = 0; c < 2; c++) { // cushions
-      g.setColor(FABRICS[rnd.nextInt(FABRICS.length)].brighter());
-      g.fill(new RoundRectangle2D.Double(sx + arm + c * (sw - 2 * arm) / 2 + sw * 0.03, seatTop - backH * 0.55,
-          (sw - 2 * arm) / 2 - sw * 0.06, backH * 0.5, u * 0.03, u * 0.03));
+    for (int c = 0; c < 2; c++) {
+      g.setColor(new Color(FABRICS[rnd.nextInt(FABRICS.length)]).brighter());
+      g.fill(new RoundRectangle2D.Double(sx + arm + c * (sw - 2 * arm) / 2 + sw * 0.03, floor - back * 0.55,
+          (sw - 2 * arm) / 2 - sw * 0.06, back / 2, r, r));
     }
 
-    double lx = Math.min(w * 0.93, sx + sw + w * 0.07), lampTop = floor - h * 0.30;
+    double lx = Math.min(w * 0.93, sx + sw + w * 0.07), top = floor - h * 0.30, shade = u * 0.09;
     g.setColor(new Color(0x2B2B2B));
     g.setStroke(new BasicStroke((float) Math.max(2, u * 0.008)));
-    g.drawLine((int) lx, (int) lampTop, (int) lx, (int) (floor + seatH));
-    g.fill(new Ellipse2D.Double(lx - u * 0.04, floor + seatH - u * 0.012, u * 0.08, u * 0.024));
+    g.draw(new Line2D.Double(lx, top, lx, floor + seat));
+    g.fill(new Ellipse2D.Double(lx - u * 0.04, floor + seat - u * 0.012, u * 0.08, u * 0.024));
     g.setColor(new Color(0xF3E3B5));
-    int sh = (int) (u * 0.09);
-    g.fill(new Polygon(new int[] {(int) (lx - u * 0.035), (int) (lx + u * 0.035), (int) (lx + u * 0.06), (int) (lx - u * 0.06)},
-        new int[] {(int) lampTop - sh, (int) lampTop - sh, (int) lampTop, (int) lampTop}, 4));
+    g.fill(quad(lx - u * 0.035, top - shade, lx + u * 0.035, lx + u * 0.06, top, lx - u * 0.06));
 
-    double px = Math.max(w * 0.05, sx - w * 0.12), potW = u * 0.09, potTop = floor + seatH * 0.2;
+    double px = Math.max(w * 0.05, sx - w * 0.12), pot = u * 0.09, potTop = floor + seat * 0.2;
     g.setColor(new Color(0x9C5B3B));
-    g.fill(new Polygon(new int[] {(int) px, (int) (px + potW), (int) (px + potW * 0.85), (int) (px + potW * 0.15)},
-        new int[] {(int) potTop, (int) potTop, (int) (potTop + potW * 1.1), (int) (potTop + potW * 1.1)}, 4));
+    g.fill(quad(px, potTop, px + pot, px + pot * 0.85, potTop + pot * 1.1, px + pot * 0.15));
     for (int leaf = 0; leaf < 7; leaf++) {
       g.setColor(new Color(40 + rnd.nextInt(40), 110 + rnd.nextInt(60), 50 + rnd.nextInt(30)));
-      double a = -Math.PI / 2 + (rnd.nextDouble() - 0.5) * 1.8, len = u * (0.08 + rnd.nextDouble() * 0.07);
-      var shape = new Ellipse2D.Double(-len * 0.18, -len, len * 0.36, len);
-      var t = java.awt.geom.AffineTransform.getTranslateInstance(px + potW / 2, potTop);
-      t.rotate(a + Math.PI / 2);
-      g.fill(t.createTransformedShape(shape));
+      double len = u * (0.08 + rnd.nextDouble() * 0.07);
+      AffineTransform at = AffineTransform.getTranslateInstance(px + pot / 2, potTop);
+      at.rotate((rnd.nextDouble() - 0.5) * 1.8);
+      g.fill(at.createTransformedShape(new Ellipse2D.Double(-len * 0.18, -len, len * 0.36, len)));
     }
+  }
+
+  /** A trapezoid: top edge from (x1, y1) to (x2, y1), bottom edge from (x3, y2) back to (x4, y2). */
+  private static Path2D quad(double x1, double y1, double x2, double x3, double y2, double x4) {
+    Path2D p = new Path2D.Double();
+    p.moveTo(x1, y1);
+    p.lineTo(x2, y1);
+    p.lineTo(x3, y2);
+    p.lineTo(x4, y2);
+    p.closePath();
+    return p;
   }
 
   /** Stroke glyphs on a 4x6 grid, so the tag needs no fonts (CI machines may have none). */

@@ -2,62 +2,117 @@ package ai.realstaging.local.replicate;
 
 import ai.realstaging.local.replicate.ModelSchemas.Model;
 import ai.realstaging.local.replicate.PredictionRun.OutputFile;
-import ai.realstaging.local.replicate.ReplicateStandIn.StagingFailure;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** What one prediction computes: fetch the photo, read the model's options, paint and encode the outputs. */
-final class StagingWork {
+/** Runs one prediction: its lifecycle and faults, then the work itself (fetch the photo, paint, encode). */
+final class StagingWork implements AutoCloseable {
 
-  private StagingWork() {}
+  private static final System.Logger LOG = System.getLogger(StagingWork.class.getName());
+  private static final int MAX_INPUT_BYTES = 20 * 1024 * 1024;
+  private static final byte[] HTML = "<!DOCTYPE html><html><body><h1>Access denied</h1></body></html>\n"
+      .getBytes(StandardCharsets.UTF_8);
 
-  static List<OutputFile> produce(ReplicateStandIn standIn, PredictionRun run)
-      throws StagingFailure, InterruptedException, IOException {
+  /** What a real model reports as the prediction's error, e.g. for an input URL that does not download. */
+  static final class Failure extends Exception {
+    Failure(String message) {
+      super(message);
+    }
+  }
+
+  private final ReplicateStandIn standIn;
+  private final HttpClient http;
+
+  StagingWork(ReplicateStandIn standIn) {
+    this.standIn = standIn;
+    // Our input URLs are presigned S3 GETs; Replicate does not follow redirects for them either.
+    http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+        .connectTimeout(Duration.ofSeconds(10)).executor(standIn.workers).build();
+  }
+
+  @Override
+  public void close() {
+    http.shutdownNow();
+  }
+
+  void execute(PredictionRun run) {
+    try {
+      if (run.fault instanceof Fault.SlowStart(Duration d) && run.awaitTerminalUntil(run.createdAt.plus(d))) return;
+      if (!run.start(Instant.now())) return; // aborted or canceled while queued
+      Instant end = run.startedAt().plus(run.fault instanceof Fault.SlowPrediction(Duration d) ? d : standIn.processingTime);
+      String status = "succeeded", error = null;
+      List<OutputFile> files = null;
+      switch (run.fault) {
+        case Fault.PredictionFails(String e) -> { status = "failed"; error = e; }
+        case Fault.PredictionCanceled() -> status = "canceled";
+        case null, default -> {
+          try {
+            files = produce(run);
+          } catch (Failure f) {
+            run.log(f.getMessage());
+            status = "failed";
+            error = f.getMessage();
+          }
+        }
+      }
+      if (!run.awaitTerminalUntil(end)) run.finish(status, Instant.now(), error, files);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // the stand-in is closing
+    } catch (IOException | RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "Prediction " + run.id + " crashed", e);
+      run.finish("failed", Instant.now(), "Internal error in the Replicate stand-in: " + e, null);
+    }
+  }
+
+  private List<OutputFile> produce(PredictionRun run) throws Failure, InterruptedException, IOException {
     Model model = run.model;
     JsonNode in = run.input;
-    // The Kontext schemas only say this in prose ("2 is currently the maximum allowed when input
-    // images are used"), so like the model we fail the prediction rather than reject the create.
-    if (in.has("input_image") && in.has("safety_tolerance") && in.get("safety_tolerance").asLong() > 2) {
-      throw new StagingFailure("safety_tolerance must be at most 2 when input_image is provided");
+    // The Kontext schemas say this only in prose ("2 is currently the maximum allowed when input
+    // images are used"), so, like the model, we fail the prediction instead of rejecting the create.
+    if (in.has("input_image") && in.path("safety_tolerance").asLong() > 2) {
+      throw new Failure("safety_tolerance must be at most 2 when input_image is provided");
     }
     StagingPainter.Decoded photo = null;
     String url = model.imageUrl(in);
     if (url != null) {
       run.log("Downloading input image");
-      byte[] bytes = standIn.download(url);
+      byte[] bytes = download(url);
       try {
         photo = StagingPainter.decode(bytes);
       } catch (IOException e) {
-        throw new StagingFailure("Failed to read input image: " + e.getMessage());
+        throw new Failure("Failed to read input image: " + e.getMessage());
       }
-      if (photo.image() == null) run.log("Input is WebP; the stand-in draws on a neutral canvas of its size");
+      if (photo.image() == null) run.log("Input is WebP; drawing on a neutral canvas of its size");
     }
-    long seed = seed(model, in);
+    long seed = in.hasNonNull("seed") ? in.get("seed").asLong()
+        : model.fields().containsKey("seed") ? ThreadLocalRandom.current().nextInt(1 << 30) // as the real models do
+        : in.toString().hashCode() & 0x7fffffffL; // no seed input (seedream, gpt-image-1): reruns match
     run.log("Using seed: " + seed);
     int[] size = outputSize(model, in, photo);
-    Object format = model.effective(in, model.formatField());
-    boolean jpeg = !"png".equals(format); // no format field (seedream) means JPEG; webp was refused at create
+    boolean jpeg = !"png".equals(model.effective(in, model.formatField())); // none (seedream) means JPEG
     int quality = model.qualityField() == null ? 90 : ((Number) model.effective(in, model.qualityField())).intValue();
     Object count = model.fields().containsKey("number_of_images") ? model.effective(in, "number_of_images") : 1L;
-    String type = jpeg ? "image/jpeg" : "image/png";
-
     List<OutputFile> files = new ArrayList<>();
     for (int n = 0; n < ((Number) count).intValue(); n++) {
-      BufferedImage image = StagingPainter.paint(photo, size[0], size[1], seed + n);
-      byte[] bytes = StagingPainter.encode(image, jpeg, quality);
-      String name = "out-" + n + (jpeg ? ".jpg" : ".png");
+      byte[] bytes = StagingPainter.encode(StagingPainter.paint(photo, size[0], size[1], seed + n), jpeg, quality);
+      String name = "out-" + n + (jpeg ? ".jpg" : ".png"), type = jpeg ? "image/jpeg" : "image/png";
       files.add(switch (run.fault) {
-        case Fault.OutputNotAnImage() -> {
-          byte[] html = ReplicateStandIn.html();
-          yield new OutputFile(name, "text/html; charset=utf-8", html, html.length);
-        }
-        case Fault.OutputTooLarge(long length) ->
-            new OutputFile(name, type, Arrays.copyOf(bytes, (int) Math.min(bytes.length, length)), length);
+        case Fault.OutputNotAnImage() -> new OutputFile(name, "text/html; charset=utf-8", HTML, HTML.length);
+        case Fault.OutputTooLarge(long length) -> new OutputFile(name, type, Arrays.copyOf(bytes, (int) Math.min(bytes.length, length)), length);
         case null, default -> new OutputFile(name, type, bytes, bytes.length);
       });
     }
@@ -66,17 +121,7 @@ final class StagingWork {
   }
 
   /**
-   * The given seed; a random one, as the real models pick, when the model takes a seed but got
-   * none; otherwise (seedream, gpt-image-1 have no seed) one derived from the input, so reruns match.
-   */
-  private static long seed(Model model, JsonNode in) {
-    if (in.hasNonNull("seed")) return in.get("seed").asLong();
-    if (model.fields().containsKey("seed")) return ThreadLocalRandom.current().nextInt(1 << 30);
-    return in.toString().hashCode() & 0x7fffffffL;
-  }
-
-  /**
-   * The input's size, unless the options ask otherwise: seedream's {@code size=custom} gives exact
+   * The input's size unless the options ask otherwise: seedream's {@code size=custom} gives exact
    * pixels; another aspect ratio keeps the input's pixel area (1024x1024 without an input photo).
    */
   static int[] outputSize(Model model, JsonNode in, StagingPainter.Decoded photo) {
@@ -90,5 +135,28 @@ final class StagingWork {
     double r = Double.parseDouble(parts[0]) / Double.parseDouble(parts[1]);
     int width = (int) Math.max(1, Math.round(Math.sqrt((double) w * h * r)));
     return new int[] {width, (int) Math.max(1, Math.round(width / r))};
+  }
+
+  /** An input file: a data URI, or an HTTP(S) GET without redirects; at most 20 MB either way. */
+  private byte[] download(String url) throws Failure, InterruptedException {
+    byte[] bytes;
+    if (url.startsWith("data:")) {
+      String meta = url.substring(5, url.indexOf(',')), data = url.substring(url.indexOf(',') + 1);
+      bytes = meta.endsWith(";base64") ? Base64.getMimeDecoder().decode(data)
+          : URLDecoder.decode(data, StandardCharsets.UTF_8).getBytes(StandardCharsets.ISO_8859_1);
+    } else {
+      try {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build();
+        HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream body = response.body()) {
+          if (response.statusCode() != 200) throw new Failure("Failed to download image from URL: HTTP " + response.statusCode());
+          bytes = body.readNBytes(MAX_INPUT_BYTES + 1);
+        }
+      } catch (IOException | IllegalArgumentException e) {
+        throw new Failure("Failed to download image from URL: " + e.getMessage());
+      }
+    }
+    if (bytes.length > MAX_INPUT_BYTES) throw new Failure("Input image is larger than 20 MB");
+    return bytes;
   }
 }
