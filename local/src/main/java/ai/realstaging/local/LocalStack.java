@@ -40,6 +40,12 @@ public final class LocalStack implements AutoCloseable {
     static final String AWS_KEY = "test";
     static final String AWS_SECRET = "test";
 
+    static {
+        // The JDK server writes headers and body separately; with Nagle on, the body waits for the
+        // client's delayed ACK (~40 ms a response). Read once, when the server classes load.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     /** What to start and where; nulls mean "use the embedded default". */
     public record Options(Path root, String host, int gatewayPort, int awsPort, String databaseUrl,
                           String awsEndpointUrl, String replicateToken, String replicateBaseUrl, Path home) {

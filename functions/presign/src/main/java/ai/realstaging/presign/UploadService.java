@@ -47,7 +47,7 @@ public final class UploadService {
 
     static UploadService create(Config config) {
         AwsClients aws = new AwsClients(config);
-        Storage storage = new Storage(aws.s3(), aws.presigner(), config.require("BUCKET_NAME"));
+        Storage storage = new Storage(aws::s3, aws.presigner(), config.require("BUCKET_NAME"));
         return new UploadService(new Database(ConnectionFactory.fromConfig(config)), storage);
     }
 

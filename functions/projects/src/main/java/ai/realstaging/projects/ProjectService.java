@@ -35,7 +35,7 @@ public final class ProjectService {
 
     static ProjectService create(Config config) {
         AwsClients aws = new AwsClients(config);
-        Storage storage = new Storage(aws.s3(), aws.presigner(), config.require("BUCKET_NAME"));
+        Storage storage = new Storage(aws::s3, aws.presigner(), config.require("BUCKET_NAME"));
         return new ProjectService(new Database(ConnectionFactory.fromConfig(config)), storage);
     }
 

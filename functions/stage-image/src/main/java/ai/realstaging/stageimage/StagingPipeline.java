@@ -35,7 +35,7 @@ final class StagingPipeline {
     static StagingPipeline create(Config config) {
         AwsClients aws = new AwsClients(config);
         Database db = new Database(ConnectionFactory.fromConfig(config));
-        Storage storage = new Storage(aws.s3(), aws.presigner(), config.require("BUCKET_NAME"));
+        Storage storage = new Storage(aws::s3, aws.presigner(), config.require("BUCKET_NAME"));
         StagingQueue queue = new StagingQueue(aws.sqs(), config.require("STAGING_QUEUE_URL"));
         ReplicateClient replicate = new ReplicateClient(ReplicateClient.defaultHttpClient(),
                 URI.create(config.get("REPLICATE_BASE_URL", "https://api.replicate.com")),

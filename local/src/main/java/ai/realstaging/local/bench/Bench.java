@@ -45,7 +45,7 @@ public final class Bench {
         for (int i = 0; i + 1 < args.length; i += 2) opt.put(args[i].replaceFirst("^--", ""), args[i + 1]);
         URI api = URI.create(opt.getOrDefault("api", "http://127.0.0.1:3000"));
         URI aws = URI.create(opt.getOrDefault("aws", "http://127.0.0.1:4566"));
-        Path root = Path.of(opt.getOrDefault("root", "."));
+        Path root = Path.of(opt.getOrDefault("root", ".")).toAbsolutePath().normalize();
         String databaseUrl = opt.getOrDefault("database-url", System.getenv("DATABASE_URL"));
         int runs = Integer.parseInt(opt.getOrDefault("runs", "10"));
         int clients = Integer.parseInt(opt.getOrDefault("clients", "32"));

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -20,14 +21,40 @@ import software.amazon.awssdk.services.s3.presigner.model.PresignedPutObjectRequ
 
 /** The media bucket: presigned uploads and downloads, and the reads and writes of the staging pipeline. */
 public final class Storage {
-    private final S3Client s3;
+    private final Supplier<S3Client> s3;
     private final S3Presigner presigner;
     private final String bucket;
 
     public Storage(S3Client s3, S3Presigner presigner, String bucket) {
-        this.s3 = s3;
+        this(() -> s3, presigner, bucket);
+    }
+
+    /**
+     * The S3 client is made on first use: functions that only sign URLs (presigning is offline
+     * computation) never pay for building one.
+     */
+    public Storage(Supplier<S3Client> s3, S3Presigner presigner, String bucket) {
+        this.s3 = memoize(s3);
         this.presigner = presigner;
         this.bucket = bucket;
+    }
+
+    private static <T> Supplier<T> memoize(Supplier<T> supplier) {
+        return new Supplier<>() {
+            private volatile T value;
+
+            @Override
+            public T get() {
+                T v = value;
+                if (v == null) {
+                    synchronized (this) {
+                        if (value == null) value = supplier.get();
+                        v = value;
+                    }
+                }
+                return v;
+            }
+        };
     }
 
     public String bucket() {
@@ -70,7 +97,7 @@ public final class Storage {
 
     public Optional<HeadObjectResponse> head(String key) {
         try {
-            return Optional.of(s3.headObject(r -> r.bucket(bucket).key(key)));
+            return Optional.of(s3.get().headObject(r -> r.bucket(bucket).key(key)));
         } catch (NoSuchKeyException e) {
             return Optional.empty();
         } catch (S3Exception e) {
@@ -81,7 +108,7 @@ public final class Storage {
 
     /** Reads at most {@code maxBytes}; an object larger than that is refused before it is read. */
     public byte[] read(String key, long maxBytes) throws IOException {
-        try (ResponseInputStream<GetObjectResponse> in = s3.getObject(r -> r.bucket(bucket).key(key))) {
+        try (ResponseInputStream<GetObjectResponse> in = s3.get().getObject(r -> r.bucket(bucket).key(key))) {
             Long length = in.response().contentLength();
             if (length != null && length > maxBytes) {
                 throw new IOException("object " + key + " is " + length + " bytes, more than " + maxBytes);
@@ -91,11 +118,11 @@ public final class Storage {
     }
 
     public void put(String key, byte[] bytes, String contentType) {
-        s3.putObject(r -> r.bucket(bucket).key(key).contentType(contentType), RequestBody.fromBytes(bytes));
+        s3.get().putObject(r -> r.bucket(bucket).key(key).contentType(contentType), RequestBody.fromBytes(bytes));
     }
 
     public void delete(String key) {
-        s3.deleteObject(r -> r.bucket(bucket).key(key));
+        s3.get().deleteObject(r -> r.bucket(bucket).key(key));
     }
 
     static byte[] readCapped(InputStream in, long maxBytes) throws IOException {
