@@ -54,6 +54,8 @@ final class Gateway implements AutoCloseable {
     private final String audience;
     private final Map<String, Object> jwks;
     private JwkProvider keys;
+    /** One verifier per signing key: building one per request costs more than verifying. */
+    private final Map<String, com.auth0.jwt.JWTVerifier> verifiers = new java.util.concurrent.ConcurrentHashMap<>();
 
     Gateway(String host, int port, List<Route> routes, String issuer, String audience, Map<String, Object> jwks)
             throws IOException {
@@ -152,19 +154,49 @@ final class Gateway implements AutoCloseable {
         return null;
     }
 
-    /** The claims of a valid token as HTTP API passes them (strings), or null. */
+    /** A token already verified, with its claims; only its expiry needs checking again. */
+    private record Verified(Map<String, String> claims, Instant expiresAt) {}
+
+    private final Map<String, Verified> verified = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The claims of a valid token as HTTP API passes them (strings), or null. A token's signature,
+     * issuer and audience cannot change, so a verified token is remembered until it expires; the
+     * RSA check is otherwise the largest cost of a warm request.
+     */
     private Map<String, String> authorize(String header) {
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return null;
         }
+        String token = header.substring(7).trim();
+        Verified known = verified.get(token);
+        if (known != null) {
+            if (known.expiresAt().isAfter(Instant.now())) return known.claims();
+            verified.remove(token);
+            return null;
+        }
+        Map<String, String> claims = verify(token);
+        if (claims != null && claims.get("exp") != null) {
+            if (verified.size() > 10_000) verified.clear();
+            verified.put(token, new Verified(claims, Instant.ofEpochSecond(Long.parseLong(claims.get("exp")))));
+        }
+        return claims;
+    }
+
+    private Map<String, String> verify(String token) {
         try {
-            DecodedJWT unverified = JWT.decode(header.substring(7).trim());
-            Jwk jwk = keys.get(unverified.getKeyId());
-            DecodedJWT jwt = JWT.require(Algorithm.RSA256((RSAPublicKey) jwk.getPublicKey(), null))
-                    .withIssuer(issuer)
-                    .withAudience(audience)
-                    .build()
-                    .verify(unverified);
+            DecodedJWT unverified = JWT.decode(token);
+            String kid = unverified.getKeyId() == null ? "" : unverified.getKeyId();
+            com.auth0.jwt.JWTVerifier verifier = verifiers.get(kid);
+            if (verifier == null) {
+                Jwk jwk = keys.get(unverified.getKeyId());
+                verifier = JWT.require(Algorithm.RSA256((RSAPublicKey) jwk.getPublicKey(), null))
+                        .withIssuer(issuer)
+                        .withAudience(audience)
+                        .build();
+                verifiers.put(kid, verifier);
+            }
+            DecodedJWT jwt = verifier.verify(unverified);
             Map<String, String> claims = new LinkedHashMap<>();
             for (Map.Entry<String, Claim> entry : jwt.getClaims().entrySet()) {
                 claims.put(entry.getKey(), claimText(entry.getValue()));

@@ -13,7 +13,7 @@ import ai.realstaging.common.db.Database;
 import ai.realstaging.common.db.ImageRepository;
 import ai.realstaging.common.db.OriginalRepository;
 import ai.realstaging.common.db.ProjectRepository;
-import ai.realstaging.common.db.UserRepository;
+import ai.realstaging.common.db.UserDirectory;
 import ai.realstaging.common.http.ApiException;
 import ai.realstaging.common.model.Image;
 import ai.realstaging.common.model.ImageStatus;
@@ -38,6 +38,7 @@ public final class UploadService {
     private final Database db;
     private final Storage storage;
     private final Views views;
+    private final UserDirectory users = new UserDirectory();
 
     UploadService(Database db, Storage storage) {
         this.db = db;
@@ -61,7 +62,7 @@ public final class UploadService {
         UUID originalId = UUID.randomUUID();
         record Created(Original original, List<Image> images) {}
         Created created = db.transaction(c -> {
-            UUID userId = UserRepository.resolve(c, identity.subject(), identity.email());
+            UUID userId = users.resolve(c, identity.subject(), identity.email());
             ProjectRepository.findOwned(c, projectId, userId)
                     .orElseThrow(() -> new ApiException.NotFound("The project"));
             String key = ObjectKeys.upload(userId, originalId, ObjectKeys.sanitize(request.filename()));

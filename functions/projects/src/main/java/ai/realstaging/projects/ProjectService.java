@@ -14,7 +14,7 @@ import ai.realstaging.common.db.Database;
 import ai.realstaging.common.db.ImageRepository;
 import ai.realstaging.common.db.OriginalRepository;
 import ai.realstaging.common.db.ProjectRepository;
-import ai.realstaging.common.db.UserRepository;
+import ai.realstaging.common.db.UserDirectory;
 import ai.realstaging.common.http.ApiException;
 import ai.realstaging.common.model.Image;
 import ai.realstaging.common.model.Original;
@@ -27,6 +27,7 @@ import java.util.UUID;
 public final class ProjectService {
     private final Database db;
     private final Views views;
+    private final UserDirectory users = new UserDirectory();
 
     ProjectService(Database db, Storage storage) {
         this.db = db;
@@ -45,14 +46,14 @@ public final class ProjectService {
 
     public ProjectView create(Identity identity, String name) {
         return db.transaction(c -> {
-            UUID userId = UserRepository.resolve(c, identity.subject(), identity.email());
+            UUID userId = users.resolve(c, identity.subject(), identity.email());
             return Views.project(ProjectRepository.insert(c, UUID.randomUUID(), userId, name));
         });
     }
 
     public Page<ProjectView> list(Identity identity, Cursor after, int limit) {
-        List<Project> rows = db.transaction(c -> {
-            UUID userId = UserRepository.resolve(c, identity.subject(), identity.email());
+        List<Project> rows = db.read(c -> {
+            UUID userId = users.resolve(c, identity.subject(), identity.email());
             return ProjectRepository.listOwned(c, userId, after, limit + 1);
         });
         boolean more = rows.size() > limit;
@@ -62,8 +63,8 @@ public final class ProjectService {
     }
 
     public ProjectView get(Identity identity, UUID projectId) {
-        return Views.project(db.transaction(c -> {
-            UUID userId = UserRepository.resolve(c, identity.subject(), identity.email());
+        return Views.project(db.read(c -> {
+            UUID userId = users.resolve(c, identity.subject(), identity.email());
             return ProjectRepository.findOwned(c, projectId, userId)
                     .orElseThrow(() -> new ApiException.NotFound("The project"));
         }));
@@ -72,8 +73,8 @@ public final class ProjectService {
     /** One page of originals and all their images: two queries, whatever the number of images. */
     public Page<OriginalView> originals(Identity identity, UUID projectId, Cursor after, int limit) {
         record Rows(List<Original> originals, List<Image> images) {}
-        Rows rows = db.transaction(c -> {
-            UUID userId = UserRepository.resolve(c, identity.subject(), identity.email());
+        Rows rows = db.read(c -> {
+            UUID userId = users.resolve(c, identity.subject(), identity.email());
             ProjectRepository.findOwned(c, projectId, userId)
                     .orElseThrow(() -> new ApiException.NotFound("The project"));
             List<Original> originals = OriginalRepository.listByProject(c, projectId, userId, after, limit + 1);
@@ -88,8 +89,8 @@ public final class ProjectService {
 
     public ImageView image(Identity identity, UUID imageId) {
         record Row(Image image, Original original) {}
-        Row row = db.transaction(c -> {
-            UUID userId = UserRepository.resolve(c, identity.subject(), identity.email());
+        Row row = db.read(c -> {
+            UUID userId = users.resolve(c, identity.subject(), identity.email());
             Image image = ImageRepository.findOwned(c, imageId, userId)
                     .orElseThrow(() -> new ApiException.NotFound("The image"));
             return new Row(image, OriginalRepository.find(c, image.originalId()).orElseThrow());

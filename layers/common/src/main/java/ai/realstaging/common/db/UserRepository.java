@@ -9,11 +9,16 @@ import java.util.UUID;
 public final class UserRepository {
     private UserRepository() {}
 
+    public static Optional<UUID> find(Connection c, String sub) throws SQLException {
+        return Sql.one(c, "SELECT id FROM users WHERE auth_sub = ?", rs -> Sql.uuid(rs, "id"), sub);
+    }
+
     public static UUID resolve(Connection c, String sub, String email) throws SQLException {
-        Optional<UUID> known = Sql.one(c, "SELECT id FROM users WHERE auth_sub = ?", rs -> Sql.uuid(rs, "id"), sub);
-        if (known.isPresent()) {
-            return known.get();
-        }
+        Optional<UUID> known = find(c, sub);
+        return known.isPresent() ? known.get() : create(c, sub, email);
+    }
+
+    public static UUID create(Connection c, String sub, String email) throws SQLException {
         // ON CONFLICT ... DO UPDATE returns the row whether this request or a parallel one inserted it.
         return Sql.one(c, """
                 INSERT INTO users (auth_sub, email) VALUES (?, ?)
