@@ -25,6 +25,8 @@ public final class Quota {
     /**
      * Reserves one unit per image or throws {@link ApiException.QuotaExceeded}. The user row is
      * locked first, so parallel requests of one user count one after the other and never over-spend.
+     * NO KEY UPDATE, not UPDATE: callers have already inserted rows referencing the user, which holds
+     * a KEY SHARE lock on it; FOR UPDATE would conflict with those of parallel requests and deadlock.
      */
     public static void reserve(Connection c, UUID userId, Collection<UUID> imageIds, Instant now) throws SQLException {
         Usage usage = usageLocked(c, userId, now);
@@ -66,7 +68,7 @@ public final class Quota {
         record Plan(String id, int limit) {}
         Plan plan = Sql.one(c, """
                 SELECT p.id, p.monthly_images FROM users u JOIN plans p ON p.id = u.plan_id
-                WHERE u.id = ?""" + (lock ? " FOR UPDATE OF u" : ""),
+                WHERE u.id = ?""" + (lock ? " FOR NO KEY UPDATE OF u" : ""),
                 rs -> new Plan(rs.getString("id"), rs.getInt("monthly_images")), userId).orElseThrow();
         int used = Sql.one(c, """
                 SELECT count(*) AS used FROM usage_reservations

@@ -3,7 +3,10 @@ package ai.realstaging.common.staging;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
@@ -63,6 +66,10 @@ public final class ImageVerifier {
             ImageReader reader = readers.next();
             try {
                 reader.setInput(in, true, true);
+                // The JPEG reader decodes a truncated file "successfully" (grey where data is missing)
+                // and only warns; a cut-off upload must be refused, not staged.
+                List<String> warnings = new ArrayList<>();
+                reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
                 int width = reader.getWidth(0);
                 int height = reader.getHeight(0);
                 checkDimensions(width, height);
@@ -73,6 +80,9 @@ public final class ImageVerifier {
                 BufferedImage image = reader.read(0, param);
                 if (image == null) {
                     throw new Rejected("undecodable", "The image could not be decoded");
+                }
+                if (warnings.stream().anyMatch(ImageVerifier::meansTruncated)) {
+                    throw new Rejected("undecodable", "The image is damaged or incomplete and could not be decoded");
                 }
                 return new Verified(format, width, height);
             } finally {
@@ -122,6 +132,11 @@ public final class ImageVerifier {
         }
         checkDimensions(width, height);
         return new Verified(ImageFormat.WEBP, width, height);
+    }
+
+    private static boolean meansTruncated(String warning) {
+        String w = warning == null ? "" : warning.toLowerCase(Locale.ROOT);
+        return w.contains("truncated") || w.contains("premature end");
     }
 
     private static void checkDimensions(int width, int height) throws Rejected {

@@ -42,10 +42,12 @@ public final class ObjectKeys {
         String base = filename.replace('\\', '/');
         base = base.substring(base.lastIndexOf('/') + 1);
         base = Normalizer.normalize(base, Normalizer.Form.NFKD).replaceAll("\\p{M}", "");
-        base = base.replaceAll("[^A-Za-z0-9._-]+", "_").replaceAll("_+", "_").replaceAll("^[._]+", "");
+        base = base.replaceAll("[^A-Za-z0-9._-]+", "_").replaceAll("_+", "_");
+        // The extension is taken before leading dots and underscores go: a name of only non-Latin
+        // letters ("_.png" by now) becomes photo.png, not "png".
         int dot = base.lastIndexOf('.');
-        String ext = dot > 0 ? base.substring(dot).toLowerCase(Locale.ROOT) : "";
-        String stem = dot > 0 ? base.substring(0, dot) : base;
+        String ext = dot >= 0 ? base.substring(dot).toLowerCase(Locale.ROOT) : "";
+        String stem = (dot >= 0 ? base.substring(0, dot) : base).replaceAll("^[._]+", "");
         if (stem.isEmpty()) stem = "photo";
         if (stem.length() + ext.length() > MAX_NAME) {
             stem = stem.substring(0, Math.max(1, MAX_NAME - ext.length()));

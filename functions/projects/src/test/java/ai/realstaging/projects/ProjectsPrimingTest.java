@@ -1,0 +1,39 @@
+// unit: SnapStart priming of the projects function; no database (a refusing one proves it is never asked)
+package ai.realstaging.projects;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.realstaging.common.auth.Identity;
+import ai.realstaging.common.db.Database;
+import ai.realstaging.common.storage.Storage;
+import java.lang.reflect.Field;
+import java.net.ServerSocket;
+import java.sql.DriverManager;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class ProjectsPrimingTest {
+
+    @Test
+    void primingAnswers422WithoutTouchingTheDatabase() throws Exception {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        String url = "jdbc:postgresql://127.0.0.1:" + closedPort + "/nothing";
+        AtomicInteger attempts = new AtomicInteger();
+        Database database = new Database(() -> {
+            attempts.incrementAndGet();
+            return DriverManager.getConnection(url, "postgres", null);
+        });
+        ProjectsHandler handler = new ProjectsHandler(new ProjectService(database, new Storage(null, null, "bucket")),
+                Identity.DEFAULT_ROLES_CLAIM);
+
+        Field field = ProjectsHandler.class.getDeclaredField("priming");
+        field.setAccessible(true);
+        int status = ((ProjectsPriming) field.get(handler)).prime();
+
+        assertThat(status).isEqualTo(422);
+        assertThat(attempts).as("database connection attempts").hasValue(0);
+    }
+}
