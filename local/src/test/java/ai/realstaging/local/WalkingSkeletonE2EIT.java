@@ -36,7 +36,7 @@ class WalkingSkeletonE2EIT {
     static void start() throws Exception {
         db = TestDatabase.shared().url();
         Path root = Cli.root();
-        LocalStack.Options options = new LocalStack.Options(root, "127.0.0.1", 0, 0, TestDatabase.shared().connectionString(),
+        LocalStack.Options options = new LocalStack.Options(root, "127.0.0.1", 0, 0, TestDatabase.shared().databaseUrlSetting(),
                 null, null, null, home);
         stack = LocalStack.start(options);
     }

@@ -33,7 +33,7 @@ class PresignPrimingTest {
         S3Presigner presigner = S3Presigner.builder().region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secret")))
                 .build();
-        PresignHandler handler = new PresignHandler(new UploadService(database, new Storage(null, presigner, "bucket")),
+        PresignHandler handler = new PresignHandler(new UploadService(database, new Storage((software.amazon.awssdk.services.s3.S3Client) null, presigner, "bucket")),
                 Identity.DEFAULT_ROLES_CLAIM);
 
         int status = priming(handler).prime();

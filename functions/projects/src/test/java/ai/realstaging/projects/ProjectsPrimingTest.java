@@ -26,7 +26,7 @@ class ProjectsPrimingTest {
             attempts.incrementAndGet();
             return DriverManager.getConnection(url, "postgres", null);
         });
-        ProjectsHandler handler = new ProjectsHandler(new ProjectService(database, new Storage(null, null, "bucket")),
+        ProjectsHandler handler = new ProjectsHandler(new ProjectService(database, new Storage((software.amazon.awssdk.services.s3.S3Client) null, null, "bucket")),
                 Identity.DEFAULT_ROLES_CLAIM);
 
         Field field = ProjectsHandler.class.getDeclaredField("priming");

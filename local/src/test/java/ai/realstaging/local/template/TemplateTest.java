@@ -29,6 +29,7 @@ import org.w3c.dom.Document;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.CloudFormationCustomResourceEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
@@ -88,6 +89,9 @@ class TemplateTest {
         } else if (!function.sqsSources().isEmpty()) {
             input = SQSEvent.class;
             output = SQSBatchResponse.class;
+        } else if (isCustomResourceProvider(function.logicalId())) {
+            input = CloudFormationCustomResourceEvent.class;
+            output = software.amazon.lambda.powertools.cloudformation.Response.class;
         } else {
             fail("%s has no HttpApi or SQS event; teach this test its handler interface", function.logicalId());
             return;
@@ -103,10 +107,25 @@ class TemplateTest {
         }
 
         assertThat(RequestHandler.class).as("%s implements RequestHandler", handler).isAssignableFrom(handler);
+        if (input == CloudFormationCustomResourceEvent.class) {
+            // Powertools' base class implements RequestHandler<CloudFormationCustomResourceEvent, Response>.
+            assertThat(software.amazon.lambda.powertools.cloudformation.AbstractCustomResourceHandler.class)
+                    .isAssignableFrom(handler);
+            assertThat(handler.getMethod(function.handlerMethod(), input, Context.class).getReturnType()).isEqualTo(output);
+            return;
+        }
         assertThat(requestHandlerTypes(handler)).as("RequestHandler<I, O> of %s", handler)
                 .containsExactly(input, output);
         Method method = handler.getMethod(function.handlerMethod(), input, Context.class);
         assertThat(method.getReturnType()).isEqualTo(output);
+    }
+
+    /** True when a Custom:: resource of the template names this function as its ServiceToken. */
+    private static boolean isCustomResourceProvider(String functionId) {
+        return TEMPLATE.document().get("Resources") instanceof Map<?, ?> resources && resources.values().stream()
+                .filter(r -> r instanceof Map<?, ?> m && String.valueOf(m.get("Type")).startsWith("Custom::"))
+                .map(r -> String.valueOf(((Map<?, ?>) r).get("Properties")))
+                .anyMatch(props -> props.contains("ServiceToken") && props.contains(functionId));
     }
 
     @ParameterizedTest(name = "{0}")
