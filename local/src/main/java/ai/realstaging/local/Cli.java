@@ -54,7 +54,8 @@ public final class Cli {
     private static void usage() {
         System.err.println("""
                 usage: ./realstaging <command>
-                  up [--port 3000] [--aws-port 4566]      start the whole system locally and print its URLs and a token
+                  up [--port 3000] [--aws-port 4566] [--host 127.0.0.1]
+                                                          start the whole system locally and print its URLs and a token
                   token --user NAME [--admin]             print a bearer token for a local user
                   stage PHOTO --room ROOM --style STYLE --out FILE [--user NAME] [--api URL]
                                                           stage one photo end to end and write the result
@@ -66,7 +67,8 @@ public final class Cli {
 
     private static int up(Map<String, String> flags) throws Exception {
         LocalStack.Options options = LocalStack.Options.fromEnvironment(root())
-                .withPorts(intFlag(flags, "port", 3000), intFlag(flags, "aws-port", 4566));
+                .withPorts(intFlag(flags, "port", 3000), intFlag(flags, "aws-port", 4566))
+                .withHost(flags.getOrDefault("host", "127.0.0.1"));
         LocalStack stack = LocalStack.start(options);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

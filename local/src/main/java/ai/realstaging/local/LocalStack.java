@@ -56,6 +56,12 @@ public final class LocalStack implements AutoCloseable {
                     env.get("REPLICATE_API_TOKEN"), env.get("REPLICATE_BASE_URL"), TokenIssuer.defaultHome());
         }
 
+        /** Where the servers listen; 127.0.0.1 unless a container needs all interfaces. */
+        public Options withHost(String listenHost) {
+            return new Options(root, listenHost, gatewayPort, awsPort, databaseUrl, awsEndpointUrl, replicateToken,
+                    replicateBaseUrl, home);
+        }
+
         public Options withPorts(int gateway, int aws) {
             return new Options(root, host, gateway, aws, databaseUrl, awsEndpointUrl, replicateToken, replicateBaseUrl, home);
         }
@@ -69,6 +75,7 @@ public final class LocalStack implements AutoCloseable {
     private URI awsEndpoint;
     private ReplicateStandIn replicate;
     private final Map<String, String> queueUrls = new LinkedHashMap<>();
+    private final Map<String, String> queueArns = new LinkedHashMap<>();
     private final Map<String, FunctionPool> functions = new LinkedHashMap<>();
 
     private LocalStack(Options options) {
@@ -105,7 +112,7 @@ public final class LocalStack implements AutoCloseable {
             replicateToken = options.replicateToken();
         } else {
             replicateToken = "local-replicate-token";
-            replicate = track(ReplicateStandIn.start(options.host(), 0, replicateToken));
+            replicate = track(ReplicateStandIn.start("127.0.0.1", 0, replicateToken));
             replicateBase = replicate.baseUrl().toString();
         }
 
@@ -178,6 +185,9 @@ public final class LocalStack implements AutoCloseable {
                     "{\"deadLetterTargetArn\":\"" + queueArn(dlq) + "\",\"maxReceiveCount\":" + queue.maxReceiveCount() + "}"));
             String url = sqs.createQueue(r -> r.queueName(queue.logicalId()).attributes(attributes)).queueUrl();
             queueUrls.put(queue.logicalId(), url);
+            // Ask for the ARN: an external emulator has its own account id.
+            queueArns.put(queue.logicalId(), sqs.getQueueAttributes(r -> r.queueUrl(url)
+                    .attributeNames(QueueAttributeName.QUEUE_ARN)).attributes().get(QueueAttributeName.QUEUE_ARN));
         }
     }
 
@@ -215,8 +225,12 @@ public final class LocalStack implements AutoCloseable {
                 .endpointOverride(awsEndpoint).build();
     }
 
-    private static String queueArn(String name) {
-        return "arn:aws:sqs:" + REGION + ":" + ACCOUNT + ":" + name;
+    private String queueArn(String logicalId) {
+        String arn = queueArns.get(logicalId);
+        if (arn == null) {
+            throw new IllegalStateException("template.yaml names queue " + logicalId + " but does not define it");
+        }
+        return arn;
     }
 
     public URI apiUrl() {

@@ -6,6 +6,7 @@ import ai.realstaging.common.model.Original;
 import ai.realstaging.common.model.OriginalStatus;
 import ai.realstaging.common.model.Project;
 import ai.realstaging.common.storage.Storage;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -39,7 +40,8 @@ public final class Views {
                                String status, Problem rejection, Integer width, Integer height,
                                List<ImageView> images, Instant createdAt, Instant updatedAt) {}
 
-    public record Page<T>(List<T> items, String nextCursor) {}
+    /** A page of a list; next_cursor is null (and present) on the last page. */
+    public record Page<T>(List<T> items, @JsonInclude(JsonInclude.Include.ALWAYS) String nextCursor) {}
 
     public static ProjectView project(Project p) {
         return new ProjectView(p.id(), p.name(), p.createdAt(), p.updatedAt());

@@ -1,7 +1,7 @@
 package ai.realstaging.local;
 
-// end-to-end: the whole local stack in this JVM over HTTP (real PostgreSQL from DATABASE_URL or embedded,
-// in-JVM S3 and SQS, Replicate stand-in, local token issuer)
+// end-to-end scenarios of the walking skeleton, run over HTTP against a local stack (real PostgreSQL
+// from DATABASE_URL or embedded, Replicate stand-in, local token issuer); subclasses choose S3 and SQS
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,36 +21,37 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
-class WalkingSkeletonE2EIT {
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class WalkingSkeletonScenarios {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    @TempDir
-    static Path home;
+    LocalStack stack;
+    DatabaseUrl db;
 
-    static LocalStack stack;
-    static DatabaseUrl db;
+    /** The S3 and SQS endpoint to run against, or null for the in-JVM emulators. */
+    abstract String awsEndpoint();
 
     @BeforeAll
-    static void start() throws Exception {
+    void start(@TempDir Path home) throws Exception {
         db = TestDatabase.shared().url();
-        Path root = Cli.root();
-        LocalStack.Options options = new LocalStack.Options(root, "127.0.0.1", 0, 0, TestDatabase.shared().databaseUrlSetting(),
-                null, null, null, home);
+        LocalStack.Options options = new LocalStack.Options(Cli.root(), "127.0.0.1", 0, 0,
+                TestDatabase.shared().databaseUrlSetting(), awsEndpoint(), null, null, home);
         stack = LocalStack.start(options);
     }
 
     @AfterAll
-    static void stop() {
+    void stop() {
         if (stack != null) stack.close();
     }
 
-    private static ApiClient as(String user) {
+    private ApiClient as(String user) {
         return new ApiClient(HTTP, stack.apiUrl(), stack.issuer().mint(user, false, Duration.ofHours(1)));
     }
 
-    private static String newProject(ApiClient api) throws Exception {
+    private String newProject(ApiClient api) throws Exception {
         ApiClient.Reply reply = api.post("/v1/projects", Map.of("name", "  Maple Street 12  "));
         assertThat(reply.status()).isEqualTo(201);
         assertThat(reply.body().path("name").asText()).isEqualTo("Maple Street 12");
@@ -62,7 +63,7 @@ class WalkingSkeletonE2EIT {
                 "room_type", "living_room", "styles", List.of(styles));
     }
 
-    private static JsonNode awaitImage(ApiClient api, String imageId, String... terminal) throws Exception {
+    private JsonNode awaitImage(ApiClient api, String imageId, String... terminal) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         JsonNode image = null;
         while (System.nanoTime() < deadline) {
@@ -199,7 +200,7 @@ class WalkingSkeletonE2EIT {
         assertThat(countRows("images", "thrifty")).isEqualTo(10);
     }
 
-    private static int countRows(String tableAndWhere, String user) throws Exception {
+    private int countRows(String tableAndWhere, String user) throws Exception {
         String sql = tableAndWhere.contains("?")
                 ? "SELECT count(*) FROM " + tableAndWhere
                 : "SELECT count(*) FROM " + tableAndWhere + " WHERE user_id IN (SELECT id FROM users WHERE auth_sub = ?)";
