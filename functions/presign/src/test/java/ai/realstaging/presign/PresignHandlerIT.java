@@ -63,7 +63,9 @@ class PresignHandlerIT {
         // Presigning is offline computation; the client is only there because Storage needs one.
         s3 = S3Client.builder().region(Region.US_EAST_1).credentialsProvider(CREDENTIALS)
                 .endpointOverride(URI.create("http://127.0.0.1:" + closedPort)).build();
-        presigner = S3Presigner.builder().region(Region.US_EAST_1).credentialsProvider(CREDENTIALS).build();
+        presigner = S3Presigner.builder().region(Region.US_EAST_1)
+                .endpointOverride(java.net.URI.create("https://s3.us-east-1.amazonaws.com")) // not AWS_ENDPOINT_URL
+                .credentialsProvider(CREDENTIALS).build();
         database = db.newDatabase();
         handler = handlerWith(database);
         user = db.createUser();

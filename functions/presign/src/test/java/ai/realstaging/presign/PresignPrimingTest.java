@@ -31,6 +31,7 @@ class PresignPrimingTest {
             return DriverManager.getConnection(url, "postgres", null);
         });
         S3Presigner presigner = S3Presigner.builder().region(Region.US_EAST_1)
+                .endpointOverride(java.net.URI.create("https://s3.us-east-1.amazonaws.com")) // not AWS_ENDPOINT_URL
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secret")))
                 .build();
         PresignHandler handler = new PresignHandler(new UploadService(database, new Storage((software.amazon.awssdk.services.s3.S3Client) null, presigner, "bucket")),

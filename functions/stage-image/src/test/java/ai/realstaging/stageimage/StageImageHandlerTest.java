@@ -54,7 +54,9 @@ class StageImageHandlerTest {
         s3 = S3Client.builder().region(Region.US_EAST_1).credentialsProvider(credentials).endpointOverride(nowhere)
                 .forcePathStyle(true).build();
         sqs = SqsClient.builder().region(Region.US_EAST_1).credentialsProvider(credentials).endpointOverride(nowhere).build();
-        S3Presigner presigner = S3Presigner.builder().region(Region.US_EAST_1).credentialsProvider(credentials).build();
+        S3Presigner presigner = S3Presigner.builder().region(Region.US_EAST_1)
+                .endpointOverride(java.net.URI.create("https://s3.us-east-1.amazonaws.com")) // not AWS_ENDPOINT_URL
+                .credentialsProvider(credentials).build();
         Storage storage = new Storage(s3, presigner, "bucket");
         StagingQueue queue = new StagingQueue(sqs, nowhere + "/000000000000/staging");
         ReplicateClient replicate = new ReplicateClient(ReplicateClient.defaultHttpClient(), nowhere, () -> "token");

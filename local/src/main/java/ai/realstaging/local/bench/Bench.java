@@ -89,7 +89,7 @@ public final class Bench {
                 null, claims, null);
 
         System.out.println("== cold start: new JVM -> first response (function zip + layer jars), " + runs + " runs each");
-        for (String flags : List.of("", "-XX:TieredStopAtLevel=1")) {
+        for (String flags : List.of("", "-XX:TieredStopAtLevel=1", "-XX:TieredStopAtLevel=1 +AOT")) {
             cold("presign", "ai.realstaging.presign.PresignHandler", presignEvent, root, layer, work, env, flags, runs);
             cold("projects", "ai.realstaging.projects.ProjectsHandler", projectsEvent, root, layer, work, env, flags, runs);
         }
@@ -102,9 +102,10 @@ public final class Bench {
     private static void cold(String name, String handler, Path event, Path root, Path layer, Path work,
                              Map<String, String> env, String flags, int runs) throws Exception {
         Path classes = unzip(root.resolve("functions/" + name + "/target/" + name + ".zip"), work.resolve(name));
+        // The JDK's AOT cache takes jars only, so the function's classes and the harness are jarred.
         List<String> classpath = new ArrayList<>();
-        classpath.add(classes.toString());
-        classpath.add(root.resolve("local/target/classes").toString()); // only for the ColdStart harness itself
+        classpath.add(jar(classes, work.resolve(name + ".jar"), "").toString());
+        classpath.add(jar(root.resolve("local/target/classes"), work.resolve("harness.jar"), "ai/realstaging/local/bench/").toString());
         try (var jars = Files.list(layer.resolve("java/lib"))) {
             jars.sorted().forEach(j -> classpath.add(j.toString()));
         }
@@ -114,9 +115,14 @@ public final class Bench {
         List<Long> inits = new ArrayList<>();
         List<Long> invokes = new ArrayList<>();
         int status = 0;
-        for (int i = 0; i < runs; i++) {
+        boolean aot = flags.endsWith("+AOT");
+        String jvmFlags = aot ? flags.substring(0, flags.length() - 4).trim() : flags;
+        Path cache = work.resolve(name + ".aot");
+        for (int i = aot ? -1 : 0; i < runs; i++) {
             List<String> command = new ArrayList<>(List.of(java, "-Xshare:auto", "-Djava.awt.headless=true"));
-            if (!flags.isEmpty()) command.add(flags);
+            if (!jvmFlags.isEmpty()) command.add(jvmFlags);
+            // Run -1 trains the cache (JDK 25: -XX:AOTCacheOutput); the timed runs use it.
+            if (aot) command.add(i < 0 ? "-XX:AOTCacheOutput=" + cache : "-XX:AOTCache=" + cache);
             command.addAll(List.of("-cp", String.join(":", classpath), ColdStart.class.getName(), handler, event.toString()));
             ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
             pb.environment().putAll(env);
@@ -134,6 +140,10 @@ public final class Bench {
             }
             process.waitFor();
             if (result == null) throw new IllegalStateException(name + " cold start printed no response");
+            if (i < 0) {
+                totals.clear();
+                continue;
+            }
             String[] parts = result.split(" ");
             status = Integer.parseInt(parts[1]);
             inits.add(Long.parseLong(parts[2]));
@@ -206,6 +216,21 @@ public final class Bench {
             LambdaEventSerializers.serializerFor(APIGatewayV2HTTPEvent.class, Bench.class.getClassLoader()).toJson(event, out);
         }
         return file;
+    }
+
+    /** Jars the files under {@code dir} whose path starts with {@code prefix}. */
+    private static Path jar(Path dir, Path jar, String prefix) throws IOException {
+        Files.deleteIfExists(jar);
+        try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar)); var walk = Files.walk(dir)) {
+            for (Path file : (Iterable<Path>) walk.filter(Files::isRegularFile)::iterator) {
+                String entry = dir.relativize(file).toString().replace('\\', '/');
+                if (!entry.startsWith(prefix)) continue;
+                out.putNextEntry(new ZipEntry(entry));
+                Files.copy(file, out);
+                out.closeEntry();
+            }
+        }
+        return jar;
     }
 
     private static Path unzip(Path zip, Path into) throws IOException {
