@@ -30,6 +30,8 @@ abstract class WalkingSkeletonScenarios {
 
     LocalStack stack;
     DatabaseUrl db;
+    /** Users are per class: subclasses share one test database within a JVM. */
+    private final String userSuffix = "-" + getClass().getSimpleName().toLowerCase();
 
     /** The S3 and SQS endpoint to run against, or null for the in-JVM emulators. */
     abstract String awsEndpoint();
@@ -48,7 +50,7 @@ abstract class WalkingSkeletonScenarios {
     }
 
     private ApiClient as(String user) {
-        return new ApiClient(HTTP, stack.apiUrl(), stack.issuer().mint(user, false, Duration.ofHours(1)));
+        return new ApiClient(HTTP, stack.apiUrl(), stack.issuer().mint(user + userSuffix, false, Duration.ofHours(1)));
     }
 
     private String newProject(ApiClient api) throws Exception {
@@ -206,7 +208,7 @@ abstract class WalkingSkeletonScenarios {
                 : "SELECT count(*) FROM " + tableAndWhere + " WHERE user_id IN (SELECT id FROM users WHERE auth_sub = ?)";
         try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.properties());
              var ps = c.prepareStatement(sql)) {
-            ps.setString(1, "local|" + user);
+            ps.setString(1, "local|" + user + userSuffix);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getInt(1);
