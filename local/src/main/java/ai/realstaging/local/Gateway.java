@@ -186,13 +186,18 @@ final class Gateway implements AutoCloseable {
     private Map<String, String> verify(String token) {
         try {
             DecodedJWT unverified = JWT.decode(token);
-            String kid = unverified.getKeyId() == null ? "" : unverified.getKeyId();
+            // API Gateway's JWT authorizer needs a kid naming a key of the issuer's JWKS.
+            String kid = unverified.getKeyId();
+            if (kid == null || kid.isBlank()) {
+                return null;
+            }
             com.auth0.jwt.JWTVerifier verifier = verifiers.get(kid);
             if (verifier == null) {
                 Jwk jwk = keys.get(unverified.getKeyId());
                 verifier = JWT.require(Algorithm.RSA256((RSAPublicKey) jwk.getPublicKey(), null))
                         .withIssuer(issuer)
                         .withAudience(audience)
+                        .withClaimPresence("exp")
                         .build();
                 verifiers.put(kid, verifier);
             }

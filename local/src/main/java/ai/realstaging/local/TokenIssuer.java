@@ -53,10 +53,13 @@ public final class TokenIssuer {
                 Path tmp = Files.createTempFile(home, "issuer-key", ".tmp");
                 Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
                 Files.writeString(tmp, Base64.getEncoder().encodeToString(pair.getPrivate().getEncoded()));
-                // Two stacks starting at once must end with one key: the first rename wins.
+                // Two stacks starting at once must end with one key: a hard link fails when the
+                // file exists (a rename would replace it), so the first writer wins.
                 try {
-                    Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-                } catch (IOException raced) {
+                    Files.createLink(file, tmp);
+                } catch (java.nio.file.FileAlreadyExistsException raced) {
+                    // another process made the key first; use theirs
+                } finally {
                     Files.deleteIfExists(tmp);
                 }
             }

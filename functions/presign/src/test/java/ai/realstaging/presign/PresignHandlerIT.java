@@ -153,7 +153,8 @@ class PresignHandlerIT {
         JsonNode upload = body.path("upload");
         assertThat(upload.path("method").asText()).isEqualTo("PUT");
         assertThat(upload.path("headers").properties()).extracting(Map.Entry::getKey)
-                .containsExactlyInAnyOrder("Content-Type", "Content-Length");
+                .containsExactlyInAnyOrder("Content-Type", "Content-Length", "If-None-Match");
+        assertThat(upload.path("headers").path("If-None-Match").asText()).as("create-once upload").isEqualTo("*");
         assertThat(upload.path("headers").path("Content-Type").asText()).isEqualTo("image/jpeg");
         assertThat(upload.path("headers").path("Content-Length").asText()).isEqualTo("2483117");
         Instant expires = Instant.parse(upload.path("expires_at").asText());
@@ -171,7 +172,7 @@ class PresignHandlerIT {
         assertThat(uri.getHost() + uri.getPath()).contains(BUCKET)
                 .endsWith("uploads/" + user.id() + "/" + originalId + "/living_room.jpg");
         Map<String, String> query = query(url);
-        assertThat(query.get("X-Amz-SignedHeaders")).isEqualTo("content-length;content-type;host");
+        assertThat(query.get("X-Amz-SignedHeaders")).isEqualTo("content-length;content-type;host;if-none-match");
         assertThat(query.get("X-Amz-Expires")).isEqualTo("900");
         assertThat(query.get("X-Amz-Credential")).startsWith("AKIDEXAMPLE/").endsWith("/us-east-1/s3/aws4_request");
         assertThat(query).containsKey("X-Amz-Signature");

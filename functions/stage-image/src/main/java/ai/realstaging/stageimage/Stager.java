@@ -8,6 +8,7 @@ import ai.realstaging.common.db.OriginalRepository;
 import ai.realstaging.common.model.Image;
 import ai.realstaging.common.model.Original;
 import ai.realstaging.common.observability.Observability;
+import ai.realstaging.common.queue.StagingQueue;
 import ai.realstaging.common.staging.ImageFormat;
 import ai.realstaging.common.staging.Prediction;
 import ai.realstaging.common.staging.Prompts;
@@ -26,7 +27,6 @@ import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * Stages one image: claims it, runs the model (resuming a recorded prediction rather than paying
@@ -40,17 +40,20 @@ final class Stager {
     static final long MAX_OUTPUT_BYTES = 50L * 1024 * 1024;
 
     /** Tunables, from configuration. */
-    record Settings(Duration lease, int maxReceives, Duration pollInterval, Duration photoUrlTtl) {}
+    record Settings(Duration lease, int maxReceives, Duration pollInterval, Duration photoUrlTtl, int createWaitSeconds) {}
 
     private final Database db;
     private final Storage storage;
     private final ReplicateClient replicate;
     private final StagingModel model;
     private final Settings settings;
+    private final StagingQueue queue;
 
-    Stager(Database db, Storage storage, ReplicateClient replicate, StagingModel model, Settings settings) {
+    Stager(Database db, Storage storage, StagingQueue queue, ReplicateClient replicate, StagingModel model,
+           Settings settings) {
         this.db = db;
         this.storage = storage;
+        this.queue = queue;
         this.replicate = replicate;
         this.model = model;
         this.settings = settings;
@@ -60,9 +63,7 @@ final class Stager {
         long started = System.nanoTime();
         Optional<Image> claimed = db.transaction(c -> ImageRepository.claim(c, imageId, Instant.now().plus(settings.lease())));
         if (claimed.isEmpty()) {
-            // Finished, failed, deleted, or being staged by another delivery right now.
-            LOG.info("image {} has nothing to claim; acknowledging", imageId);
-            return Outcome.ACK;
+            return unclaimable(imageId);
         }
         Image image = claimed.get();
         try {
@@ -72,21 +73,24 @@ final class Stager {
                     : create(image, original, deadline);
             while (!prediction.terminal()) {
                 if (deadline.remaining().compareTo(FINISH_MARGIN.plus(settings.pollInterval())) < 0) {
-                    release(image);
-                    return new Outcome.Retry(5, "model still running at the end of the invocation");
+                    return later(image, receiveCount, "model still running at the end of the invocation");
                 }
                 Thread.sleep(settings.pollInterval());
                 prediction = replicate.get(prediction.id());
             }
             if (!prediction.succeeded()) {
                 LOG.warn("image {} prediction {} ended {}: {}", image.id(), prediction.id(), prediction.status(),
-                        prediction.error());
+                        withoutQueries(prediction.error()));
                 return fail(image, "model_failed", "The AI model could not stage this photo. Retry it, or try "
                         + "another style or photo.");
             }
             URI output = model.output(prediction.output()).orElse(null);
             if (output == null) {
                 return fail(image, "model_no_output", "The AI model returned no image. Retry it, or try another style.");
+            }
+            if (deadline.remaining().compareTo(FINISH_MARGIN) < 0) {
+                // The prediction id is recorded: the next delivery copies the output without paying again.
+                return later(image, receiveCount, "no time left to copy the output");
             }
             byte[] bytes = download(output);
             Optional<ImageFormat> format = ImageFormat.sniff(bytes);
@@ -118,26 +122,73 @@ final class Stager {
                 }
                 case TRANSIENT, UNCERTAIN -> retryOrFail(image, receiveCount, e.retryAfter(), e.getMessage());
             };
-        } catch (IOException | SdkException | DatabaseException e) {
-            return retryOrFail(image, receiveCount, null, e.getClass().getSimpleName() + ": " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return retryOrFail(image, receiveCount, null, "interrupted");
+        } catch (IOException | RuntimeException e) {
+            // Storage, database, or an answer we could not read: the same delivery rules as any transient failure.
+            return retryOrFail(image, receiveCount, null, e.getClass().getSimpleName() + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * Nothing to claim: finished, failed or deleted (acknowledge), or still held by another
+     * delivery's lease — then this message waits for the lease instead of being dropped, since
+     * that holder may have given up without releasing it.
+     */
+    private Outcome unclaimable(UUID imageId) {
+        Optional<Image> image = db.read(c -> ImageRepository.find(c, imageId));
+        if (image.isPresent() && image.get().status() == ai.realstaging.common.model.ImageStatus.PROCESSING
+                && image.get().leaseUntil() != null) {
+            long wait = Duration.between(Instant.now(), image.get().leaseUntil()).toSeconds() + 1;
+            return new Outcome.Retry((int) Math.max(1, Math.min(900, wait)), "image is claimed by another delivery");
+        }
+        LOG.info("image {} has nothing to claim; acknowledging", imageId);
+        return Outcome.ACK;
+    }
+
+    /**
+     * The model is still running, or time ran out: come back soon. On the last delivery before the
+     * dead-letter queue a fresh message takes over instead, so a paid run is never abandoned.
+     */
+    private Outcome later(Image image, int receiveCount, String why) {
+        release(image);
+        if (receiveCount >= settings.maxReceives()) {
+            queue.sendStageLater(image.id(), 10);
+            LOG.info("image {}: {}; handed to a fresh message on delivery {}", image.id(), why, receiveCount);
+            return Outcome.ACK;
+        }
+        return new Outcome.Retry(5, why);
+    }
+
+    /** Presigned URLs can appear in vendor error text; their query strings are credentials. */
+    static String withoutQueries(String text) {
+        return text == null ? null : text.replaceAll("(https?://[^\\s?\"']+)\\?[^\\s\"']*", "$1?…");
     }
 
     private Prediction create(Image image, Original original, Deadline deadline) throws ReplicateException {
         URI photo = URI.create(storage.presignDownload(original.s3Key(), settings.photoUrlTtl(), null).url());
         String prompt = Prompts.compose(image.roomType(), image.style(), image.mode(), image.prompt());
-        long waitSeconds = deadline.remaining().minus(FINISH_MARGIN).toSeconds();
         // The deadline makes Replicate stop (and stop charging) a run nobody will wait for.
         Duration cancelAfter = settings.lease().plus(Duration.ofMinutes(5));
+        // Sync mode waits at most a second: the id is stored before any real waiting, so a
+        // redelivery resumes this prediction rather than paying for another one.
         Prediction prediction = replicate.create(model.replicateModel(), model.input(photo, prompt, image.seed()),
-                (int) Math.max(1, Math.min(60, waitSeconds)), cancelAfter);
-        db.transaction(c -> {
-            ImageRepository.recordPrediction(c, image.id(), model.id(), prediction.id());
-            return null;
-        });
+                settings.createWaitSeconds(), cancelAfter);
+        try {
+            db.transaction(c -> {
+                ImageRepository.recordPrediction(c, image.id(), model.id(), prediction.id());
+                return null;
+            });
+        } catch (RuntimeException e) {
+            // Unrecorded, the next delivery would create (and pay for) a second run: stop this one.
+            try {
+                replicate.cancel(prediction.id());
+            } catch (ReplicateException cancelFailed) {
+                LOG.error("image {}: prediction {} could not be recorded nor canceled", image.id(), prediction.id());
+            }
+            throw e;
+        }
         return prediction;
     }
 

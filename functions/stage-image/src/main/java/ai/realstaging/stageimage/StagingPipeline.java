@@ -44,9 +44,10 @@ final class StagingPipeline {
                 config.getSeconds("STAGE_LEASE_SECONDS", Duration.ofSeconds(330)),
                 config.getInt("STAGE_MAX_RECEIVES", 5),
                 Duration.ofMillis(config.getInt("STAGE_POLL_MILLIS", 1000)),
-                Duration.ofMinutes(30));
+                Duration.ofMinutes(30),
+                config.getInt("STAGE_CREATE_WAIT_SECONDS", 1));
         return new StagingPipeline(new UploadVerifier(db, storage, queue),
-                new Stager(db, storage, replicate, new QwenImageEdit(), settings), queue);
+                new Stager(db, storage, queue, replicate, new QwenImageEdit(), settings), queue);
     }
 
     Outcome process(String body, int receiveCount, Deadline deadline) {

@@ -332,7 +332,7 @@ class StageImageHandlerIT {
                 "living_room", "industrial", "stage", null));
         Map<String, String> headers = replicate.createHeaders.getFirst();
         assertThat(headers.get("authorization")).isEqualTo("Bearer r8_test_token");
-        assertThat(headers.get("prefer")).isEqualTo("wait=60");
+        assertThat(headers.get("prefer")).isEqualTo("wait=1");
         assertThat(headers.get("cancel-after")).endsWith("s");
     }
 
@@ -445,14 +445,18 @@ class StageImageHandlerIT {
     }
 
     @Test
-    void aDuplicateMessageWhileAnotherDeliveryHoldsTheLeaseIsAcknowledgedWithoutASecondPrediction() {
+    void aDuplicateMessageWhileAnotherDeliveryHoldsTheLeaseWaitsForTheLeaseWithoutASecondPrediction() {
         TestDatabase.Upload upload = queued("modern");
         assertThat(db.<java.util.Optional<Image>>withConnection(c -> ImageRepository.claim(c, upload.image().id(), Instant.now().plusSeconds(300))))
                 .isPresent();
+        SQSEvent.SQSMessage duplicate = stageMessage(upload.image().id(), 1);
 
-        SQSBatchResponse response = invoke(batch(stageMessage(upload.image().id(), 1)));
+        SQSBatchResponse response = invoke(batch(duplicate));
 
-        assertThat(response.getBatchItemFailures()).isEmpty();
+        // Not dropped: the holder may die without releasing, and then this message takes over.
+        assertThat(failed(response)).containsExactly(duplicate.getMessageId());
+        assertThat(aws.visibility).extracting(FakeAws.VisibilityChange::seconds).singleElement()
+                .satisfies(seconds -> assertThat(seconds).isBetween(295, 301));
         assertThat(replicate.creates).hasValue(0);
         assertThat(image(upload.image().id()).status()).isEqualTo(ImageStatus.PROCESSING);
         assertThat(image(upload.image().id()).attempts()).isEqualTo(1);
@@ -513,6 +517,21 @@ class StageImageHandlerIT {
         assertThat(resumed.getBatchItemFailures()).isEmpty();
         assertThat(image(id).status()).isEqualTo(ImageStatus.READY);
         assertThat(replicate.creates).hasValue(1);
+    }
+
+    @Test
+    void aModelStillRunningOnTheLastDeliveryIsHandedToAFreshMessageInsteadOfTheDeadLetterQueue() {
+        replicate.script = new FakeReplicate.Script(201, 1_000_000, "succeeded");
+        TestDatabase.Upload upload = queued("modern");
+        UUID id = upload.image().id();
+        SQSEvent.SQSMessage last = stageMessage(id, 5);
+
+        SQSBatchResponse cut = handler.handleRequest(batch(last), new TestContext("stage-image", Duration.ofMillis(20_500)));
+
+        assertThat(cut.getBatchItemFailures()).isEmpty();
+        assertThat(aws.stagedImageIds()).containsExactly(id);
+        assertThat(image(id).status()).isEqualTo(ImageStatus.PROCESSING);
+        assertThat(image(id).predictionId()).isEqualTo("pred1xyz");
     }
 
     // ---- whole flow and batches ----

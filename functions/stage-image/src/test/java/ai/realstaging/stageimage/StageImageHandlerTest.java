@@ -60,8 +60,8 @@ class StageImageHandlerTest {
         Storage storage = new Storage(s3, presigner, "bucket");
         StagingQueue queue = new StagingQueue(sqs, nowhere + "/000000000000/staging");
         ReplicateClient replicate = new ReplicateClient(ReplicateClient.defaultHttpClient(), nowhere, () -> "token");
-        Stager stager = new Stager(database, storage, replicate, new QwenImageEdit(),
-                new Stager.Settings(Duration.ofMinutes(5), 5, Duration.ofMillis(10), Duration.ofMinutes(30)));
+        Stager stager = new Stager(database, storage, queue, replicate, new QwenImageEdit(),
+                new Stager.Settings(Duration.ofMinutes(5), 5, Duration.ofMillis(10), Duration.ofMinutes(30), 1));
         handler = new StageImageHandler(new StagingPipeline(new UploadVerifier(database, storage, queue), stager, queue));
     }
 

@@ -370,7 +370,14 @@ public final class S3Emulator implements HttpHandler {
     Bucket b = bucket(req.bucket);
     StoredObject o = new StoredObject(req.body, HexFormat.of().formatHex(md5(req.body)), now(), storedHeaders(req),
         Map.copyOf(req.checksums));
-    b.objects.put(req.key, o);
+    // Conditional write: "If-None-Match: *" creates the object only if the key is free.
+    if ("*".equals(req.header("if-none-match"))) {
+      if (b.objects.putIfAbsent(req.key, o) != null) {
+        throw new S3Error(412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold");
+      }
+    } else {
+      b.objects.put(req.key, o);
+    }
     notify(b, "ObjectCreated:Put", req.key, o, req);
     Response r = new Response(200);
     r.headers().put("ETag", quoted(o.etag()));

@@ -44,7 +44,10 @@ public interface ConnectionFactory {
             Properties props = new Properties();
             props.setProperty("user", user);
             props.setProperty("password", token);
-            props.setProperty("sslmode", "require");
+            // verify-full: the IAM token is a credential, so the proxy's certificate (Amazon's CA,
+            // in the JDK trust store) and host name are checked, not only encrypted to.
+            props.setProperty("sslmode", "verify-full");
+            props.setProperty("sslfactory", "org.postgresql.ssl.DefaultJavaSSLFactory");
             props.setProperty("prepareThreshold", "0");
             props.setProperty("ApplicationName", "realstaging");
             return DriverManager.getConnection(jdbcUrl, props);

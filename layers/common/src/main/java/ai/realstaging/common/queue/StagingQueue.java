@@ -40,6 +40,16 @@ public final class StagingQueue {
         }
     }
 
+    /** One stage message that becomes visible after {@code delaySeconds} (at most 900). */
+    public void sendStageLater(UUID imageId, int delaySeconds) {
+        SendMessageBatchResponse response = sqs.sendMessageBatch(r -> r.queueUrl(queueUrl).entries(
+                SendMessageBatchRequestEntry.builder().id(imageId.toString()).messageBody(stageMessage(imageId))
+                        .delaySeconds(Math.max(0, Math.min(900, delaySeconds))).build()));
+        if (!response.failed().isEmpty()) {
+            throw new IllegalStateException("the stage message was not sent: " + response.failed().getFirst().code());
+        }
+    }
+
     /** Brings a message back sooner than the visibility timeout, for a retry that should not wait half an hour. */
     public void retryIn(String receiptHandle, int seconds) {
         sqs.changeMessageVisibility(r -> r.queueUrl(queueUrl).receiptHandle(receiptHandle).visibilityTimeout(seconds));

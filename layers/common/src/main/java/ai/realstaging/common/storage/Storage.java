@@ -69,11 +69,12 @@ public final class Storage {
 
     /**
      * Signs Content-Type and Content-Length into the URL: S3 refuses any other type or size, since
-     * a presigned PUT cannot express a size range.
+     * a presigned PUT cannot express a size range. "If-None-Match: *" makes the URL create the
+     * object once: a verified upload cannot be replaced by unchecked bytes while the URL lives.
      */
     public PresignedUpload presignUpload(String key, String contentType, long sizeBytes, Duration ttl) {
         PutObjectRequest put = PutObjectRequest.builder()
-                .bucket(bucket).key(key).contentType(contentType).contentLength(sizeBytes).build();
+                .bucket(bucket).key(key).contentType(contentType).contentLength(sizeBytes).ifNoneMatch("*").build();
         PresignedPutObjectRequest signed = presigner.presignPutObject(r -> r.signatureDuration(ttl).putObjectRequest(put));
         Map<String, String> headers = new LinkedHashMap<>();
         signed.signedHeaders().forEach((name, values) -> {
@@ -137,6 +138,7 @@ public final class Storage {
         return switch (lower.toLowerCase()) {
             case "content-type" -> "Content-Type";
             case "content-length" -> "Content-Length";
+            case "if-none-match" -> "If-None-Match";
             default -> lower;
         };
     }

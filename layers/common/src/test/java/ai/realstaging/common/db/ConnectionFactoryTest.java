@@ -60,7 +60,8 @@ class ConnectionFactoryTest {
         assertThat(recorder.urls).containsExactly("jdbc:postgresql://127.0.0.1:" + closedPort + "/realstaging");
         Properties props = recorder.props.getFirst();
         assertThat(props.getProperty("user")).isEqualTo("app_user");
-        assertThat(props.getProperty("sslmode")).isEqualTo("require");
+        assertThat(props.getProperty("sslmode")).isEqualTo("verify-full");
+        assertThat(props.getProperty("sslfactory")).isEqualTo("org.postgresql.ssl.DefaultJavaSSLFactory");
         assertThat(props.getProperty("prepareThreshold")).isEqualTo("0");
     }
 
