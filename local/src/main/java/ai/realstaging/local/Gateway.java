@@ -30,7 +30,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -247,7 +246,7 @@ final class Gateway implements AutoCloseable {
                 .withUserAgent(headers.get("user-agent")).build();
         var context = APIGatewayV2HTTPEvent.RequestContext.builder()
                 .withAccountId("000000000000").withApiId("local").withDomainName("127.0.0.1")
-                .withDomainPrefix("local").withRequestId(UUID.randomUUID().toString())
+                .withDomainPrefix("local").withRequestId(RequestIds.next())
                 .withRouteKey(routeKey).withStage("$default")
                 .withTime(REQUEST_TIME.format(now)).withTimeEpoch(now.toEpochMilli())
                 .withHttp(http);
@@ -289,7 +288,7 @@ final class Gateway implements AutoCloseable {
 
     private static void send(HttpExchange exchange, int status, Map<String, String> headers, byte[] body) throws IOException {
         headers.forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
-        exchange.getResponseHeaders().set("apigw-requestid", UUID.randomUUID().toString());
+        exchange.getResponseHeaders().set("apigw-requestid", RequestIds.next());
         boolean empty = body.length == 0 || status == 204 || status == 304;
         exchange.sendResponseHeaders(status, empty ? -1 : body.length);
         if (!empty) {

@@ -5,11 +5,10 @@ import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import java.nio.charset.StandardCharsets;
-import java.util.UUID;
 
 /** The Lambda context of one local invocation: request id, function name and the time left. */
 final class LocalContext implements Context {
-    private final String requestId = UUID.randomUUID().toString();
+    private final String requestId = RequestIds.next();
     private final String functionName;
     private final int memoryMb;
     private final long deadlineMillis;

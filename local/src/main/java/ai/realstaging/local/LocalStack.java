@@ -135,7 +135,7 @@ public final class LocalStack implements AutoCloseable {
             Config config = Config.of(shared).with(Map.of("POWERTOOLS_SERVICE_NAME", fn.logicalId()));
             boolean http = !fn.routes().isEmpty();
             FunctionPool pool = new FunctionPool(fn.logicalId(), fn.handler(), config, fn.memoryMb(),
-                    fn.timeoutSeconds(), http ? 16 : 10);
+                    fn.timeoutSeconds(), http ? 8 : 10);
             functions.put(fn.logicalId(), pool);
             for (SamTemplate.HttpRoute route : fn.routes()) {
                 routes.add(new Gateway.Route(route.method(), route.path(), route.authorized(), pool));

@@ -12,9 +12,15 @@ import software.amazon.lambda.powertools.metrics.model.MetricUnit;
  * and cold-start flag, EMF metrics flushed at the end of every invocation.
  */
 public final class Observability {
+    /** Powertools' own switch; when metrics are off, the per-invocation metrics work is skipped too. */
+    private static final boolean METRICS = !"true".equalsIgnoreCase(System.getenv("POWERTOOLS_METRICS_DISABLED"));
+
     private Observability() {}
 
     public static <T> T invocation(Context context, Supplier<T> work) {
+        if (!METRICS) {
+            return PowertoolsLogging.withLogging(context, work);
+        }
         Metrics metrics = MetricsFactory.getMetricsInstance();
         metrics.captureColdStartMetric(context);
         try {
