@@ -7,11 +7,10 @@ import java.util.function.Supplier;
  * locally ({@code NAME}), from Secrets Manager in AWS ({@code NAME_SECRET_ARN}). Never logged.
  */
 public final class Secret implements Supplier<String> {
-    private final Supplier<String> source;
-    private volatile String value;
+    private final Lazy<String> value;
 
     private Secret(Supplier<String> source) {
-        this.source = source;
+        this.value = Lazy.of(source);
     }
 
     public static Secret of(Config config, String name, AwsClients aws) {
@@ -26,14 +25,7 @@ public final class Secret implements Supplier<String> {
 
     @Override
     public String get() {
-        String v = value;
-        if (v == null) {
-            synchronized (this) {
-                if (value == null) value = source.get();
-                v = value;
-            }
-        }
-        return v;
+        return value.get();
     }
 
     @Override

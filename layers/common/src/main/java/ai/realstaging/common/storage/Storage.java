@@ -1,5 +1,6 @@
 package ai.realstaging.common.storage;
 
+import ai.realstaging.common.config.Lazy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -34,27 +35,9 @@ public final class Storage {
      * computation) never pay for building one.
      */
     public Storage(Supplier<S3Client> s3, S3Presigner presigner, String bucket) {
-        this.s3 = memoize(s3);
+        this.s3 = Lazy.of(s3);
         this.presigner = presigner;
         this.bucket = bucket;
-    }
-
-    private static <T> Supplier<T> memoize(Supplier<T> supplier) {
-        return new Supplier<>() {
-            private volatile T value;
-
-            @Override
-            public T get() {
-                T v = value;
-                if (v == null) {
-                    synchronized (this) {
-                        if (value == null) value = supplier.get();
-                        v = value;
-                    }
-                }
-                return v;
-            }
-        };
     }
 
     public String bucket() {
