@@ -100,6 +100,15 @@ public final class TokenIssuer {
                 .sign(Algorithm.RSA256(publicKey, privateKey));
     }
 
+    /** Signs whatever the builder holds with this issuer's key, without adding a kid: for authorizer tests. */
+    String signAsIs(com.auth0.jwt.JWTCreator.Builder token) {
+        return token.sign(Algorithm.RSA256(publicKey, privateKey));
+    }
+
+    String keyId() {
+        return keyId;
+    }
+
     public Map<String, Object> jwks() {
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
         return Map.of("keys", List.of(Map.of(

@@ -145,6 +145,14 @@ abstract class WalkingSkeletonScenarios {
         for (String token : List.of(wrongIssuer, wrongAudience, expired)) {
             assertThat(new ApiClient(HTTP, stack.apiUrl(), token).get("/v1/projects").status()).isEqualTo(401);
         }
+        // API Gateway's authorizer needs a kid naming a JWKS key, and an expiry.
+        String noKid = issuer.signAsIs(com.auth0.jwt.JWT.create().withIssuer(TokenIssuer.ISSUER)
+                .withAudience(TokenIssuer.AUDIENCE).withSubject("local|x").withExpiresAt(Instant.now().plusSeconds(600)));
+        String noExpiry = issuer.signAsIs(com.auth0.jwt.JWT.create().withKeyId(issuer.keyId())
+                .withIssuer(TokenIssuer.ISSUER).withAudience(TokenIssuer.AUDIENCE).withSubject("local|x"));
+        for (String token : List.of(noKid, noExpiry)) {
+            assertThat(new ApiClient(HTTP, stack.apiUrl(), token).get("/v1/projects").status()).isEqualTo(401);
+        }
         String good = issuer.mint("alice", false, Duration.ofMinutes(5));
         String tampered = good.substring(0, good.length() - 4) + (good.endsWith("AAAA") ? "BBBB" : "AAAA");
         assertThat(new ApiClient(HTTP, stack.apiUrl(), tampered).get("/v1/projects").status()).isEqualTo(401);
