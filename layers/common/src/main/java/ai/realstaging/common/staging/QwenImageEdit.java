@@ -3,6 +3,7 @@ package ai.realstaging.common.staging;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** qwen/qwen-image-edit: the default model, fast and cheap; answers a list of URIs. */
@@ -38,5 +39,15 @@ public final class QwenImageEdit implements StagingModel {
             input.put("seed", seed);
         }
         return input;
+    }
+
+    @Override
+    public List<ModelParameter> parameters() {
+        return List.of(
+                ModelParameter.flag("go_fast", true),
+                ModelParameter.choice("aspect_ratio", "match_input_image",
+                        "match_input_image", "1:1", "16:9", "9:16", "4:3", "3:4", "3:2", "2:3"),
+                ModelParameter.choice("output_format", "jpg", "webp", "png", "jpg"),
+                ModelParameter.integer("output_quality", 90, 0, 100));
     }
 }

@@ -3,6 +3,7 @@ package ai.realstaging.common.staging;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -16,8 +17,19 @@ public interface StagingModel {
 
     BigDecimal pricePerImageUsd();
 
-    /** The model's input, matching its published schema; the photo is passed as a short-lived URL. */
+    /**
+     * The model's input, matching its published schema; the photo is passed as a short-lived URL.
+     * A model that cannot run as configured (see {@link #selectable()}) throws IllegalStateException.
+     */
     Map<String, Object> input(URI photoUrl, String prompt, Long seed);
+
+    /** The inputs an admin may tune, with the values {@link #input} sends by default. */
+    List<ModelParameter> parameters();
+
+    /** Whether the model can be used as configured; a model needing a missing secret cannot. */
+    default boolean selectable() {
+        return true;
+    }
 
     /** The first output file: models answer a single URI or a list of URIs. */
     default Optional<URI> output(JsonNode output) {
