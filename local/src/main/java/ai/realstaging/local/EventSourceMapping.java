@@ -93,7 +93,17 @@ final class EventSourceMapping implements AutoCloseable {
         try {
             Object response = function.invoke(event);
             if (reportBatchItemFailures && response instanceof SQSBatchResponse batch && batch.getBatchItemFailures() != null) {
-                batch.getBatchItemFailures().forEach(f -> failed.add(f.getItemIdentifier()));
+                Set<String> ids = new HashSet<>();
+                messages.forEach(m -> ids.add(m.messageId()));
+                for (SQSBatchResponse.BatchItemFailure f : batch.getBatchItemFailures()) {
+                    // Lambda treats a failure naming no message of the batch as an invalid response: all retry.
+                    if (f.getItemIdentifier() == null || !ids.contains(f.getItemIdentifier())) {
+                        System.err.println("[event-source-mapping] " + function.name()
+                                + " reported an unknown item " + f.getItemIdentifier() + "; the whole batch is retried");
+                        return;
+                    }
+                    failed.add(f.getItemIdentifier());
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -35,18 +35,45 @@ final class FunctionPool {
         return timeoutSeconds;
     }
 
+    /**
+     * Runs one invocation within the function's timeout, as Lambda does: past it the caller gets a
+     * {@link FunctionTimeoutException} and the environment is thrown away (its work may still be
+     * running), so an event source treats the whole batch as failed.
+     */
     Object invoke(Object event) throws InterruptedException {
         concurrency.acquire();
         RequestHandler<Object, Object> handler = null;
+        boolean reusable = true;
         try {
             handler = idle.pollFirst();
             if (handler == null) {
                 handler = newInstance();
             }
-            return handler.handleRequest(event, new LocalContext(name, memoryMb, timeoutSeconds));
+            RequestHandler<Object, Object> h = handler;
+            LocalContext context = new LocalContext(name, memoryMb, timeoutSeconds);
+            java.util.concurrent.FutureTask<Object> task = new java.util.concurrent.FutureTask<>(() -> h.handleRequest(event, context));
+            Thread.ofVirtual().name(name + "-invocation").start(task);
+            try {
+                return task.get(timeoutSeconds, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                reusable = false;
+                task.cancel(true);
+                throw new FunctionTimeoutException(name + " timed out after " + timeoutSeconds + " s");
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException r) throw r;
+                if (e.getCause() instanceof Error err) throw err;
+                throw new IllegalStateException(e.getCause());
+            }
         } finally {
-            if (handler != null) idle.addFirst(handler);
+            if (handler != null && reusable) idle.addFirst(handler);
             concurrency.release();
+        }
+    }
+
+    /** The invocation ran past the function's configured timeout. */
+    static final class FunctionTimeoutException extends RuntimeException {
+        FunctionTimeoutException(String message) {
+            super(message);
         }
     }
 
