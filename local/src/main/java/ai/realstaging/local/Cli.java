@@ -56,8 +56,8 @@ public final class Cli {
                 usage: ./realstaging <command>
                   up [--port 3000] [--aws-port 4566] [--host 127.0.0.1]
                                                           start the whole system locally and print its URLs and a token
-                  token --user NAME [--admin]             print a bearer token for a local user
-                  stage PHOTO --room ROOM --style STYLE --out FILE [--user NAME] [--api URL]
+                  token --user NAME [--admin]             print a bearer token for a local user (--admin: admin role)
+                  stage PHOTO --room ROOM --style STYLE --out FILE [--mode MODE] [--seed N] [--user NAME] [--api URL]
                                                           stage one photo end to end and write the result
                   invoke FUNCTION --event FILE            run one function on one event, like `sam local invoke`
                   test                                    run every test tier (mvn verify)
@@ -132,7 +132,15 @@ public final class Cli {
         try {
             String token = (own != null ? own.issuer() : TokenIssuer.load(TokenIssuer.defaultHome()))
                     .mint(flags.getOrDefault("user", "cli"), false, Duration.ofHours(1));
-            return new StageRun(HTTP, api, token).run(photo, bytes, format, room, style, Path.of(flags.get("out")));
+            Long seed;
+            try {
+                seed = flags.containsKey("seed") ? Long.valueOf(flags.get("seed")) : null;
+            } catch (NumberFormatException e) {
+                System.err.println("--seed must be a whole number from 1 to 4294967295");
+                return 2;
+            }
+            return new StageRun(HTTP, api, token).run(photo, bytes, format, room, style, flags.get("mode"), seed,
+                    Path.of(flags.get("out")));
         } finally {
             if (own != null) own.close();
         }

@@ -20,7 +20,8 @@ final class StageRun {
         this.api = new ApiClient(http, apiUrl, token);
     }
 
-    int run(Path photo, byte[] bytes, ImageFormat format, String room, String style, Path out) throws Exception {
+    int run(Path photo, byte[] bytes, ImageFormat format, String room, String style, String mode, Long seed, Path out)
+            throws Exception {
         ApiClient.Reply project = api.post("/v1/projects", Map.of("name", "CLI: " + photo.getFileName()));
         if (project.status() != 201) return problem("create the project", project);
         String projectId = project.body().path("id").asText();
@@ -31,9 +32,12 @@ final class StageRun {
                 && filename.toLowerCase().endsWith(".jpeg"))) {
             filename = filename + "." + format.extension();
         }
-        ApiClient.Reply started = api.post("/v1/projects/" + projectId + "/uploads", Map.of(
+        Map<String, Object> upload = new java.util.LinkedHashMap<>(Map.of(
                 "filename", filename, "content_type", format.contentType(), "size_bytes", bytes.length,
                 "room_type", room, "styles", java.util.List.of(style)));
+        if (mode != null) upload.put("mode", mode);
+        if (seed != null) upload.put("seed", seed);
+        ApiClient.Reply started = api.post("/v1/projects/" + projectId + "/uploads", upload);
         if (started.status() != 201) return problem("start the upload", started);
         String imageId = started.body().path("images").path(0).path("id").asText();
         progress("uploading " + bytes.length + " bytes");
