@@ -157,6 +157,10 @@ abstract class WalkingSkeletonScenarios {
         String tampered = good.substring(0, good.length() - 4) + (good.endsWith("AAAA") ? "BBBB" : "AAAA");
         assertThat(new ApiClient(HTTP, stack.apiUrl(), tampered).get("/v1/projects").status()).isEqualTo(401);
         assertThat(new ApiClient(HTTP, stack.apiUrl(), null).get("/v1/health").status()).isEqualTo(200);
+        // Public by design: what a sign-up page shows.
+        assertThat(new ApiClient(HTTP, stack.apiUrl(), null).get("/v1/catalog").status()).isEqualTo(200);
+        assertThat(new ApiClient(HTTP, stack.apiUrl(), null).get("/v1/billing/plans").status()).isEqualTo(200);
+        assertThat(new ApiClient(HTTP, stack.apiUrl(), null).get("/v1/billing/usage").status()).isEqualTo(401);
     }
 
     @Test

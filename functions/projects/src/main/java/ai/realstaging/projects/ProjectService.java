@@ -6,6 +6,8 @@ import ai.realstaging.common.api.Views.OriginalView;
 import ai.realstaging.common.api.Views.Page;
 import ai.realstaging.common.api.Views.ProjectView;
 import ai.realstaging.common.auth.Identity;
+import ai.realstaging.common.billing.Plans;
+import ai.realstaging.common.billing.Quota;
 import ai.realstaging.common.config.AwsClients;
 import ai.realstaging.common.config.Config;
 import ai.realstaging.common.db.ConnectionFactory;
@@ -85,6 +87,21 @@ public final class ProjectService {
         List<Original> page = more ? rows.originals().subList(0, limit) : rows.originals();
         String next = more ? new Cursor(page.getLast().createdAt(), page.getLast().id()).encode() : null;
         return new Page<>(views.originals(page, rows.images()), next);
+    }
+
+    /** PRODUCT.md's Usage shape: plan, limit, used, remaining and the period counted in. */
+    public record UsageView(String plan, int limit, int used, int remaining, java.time.Instant periodStart,
+                            java.time.Instant periodEnd) {}
+
+    public Page<Plans.Plan> plans() {
+        return new Page<>(db.read(Plans::list), null);
+    }
+
+    public UsageView usage(Identity identity) {
+        Quota.Usage usage = db.read(c -> Quota.usage(c, users.resolve(c, identity.subject(), identity.email()),
+                java.time.Instant.now()));
+        return new UsageView(usage.plan(), usage.limit(), usage.used(), usage.remaining(), usage.period().start(),
+                usage.period().end());
     }
 
     public ImageView image(Identity identity, UUID imageId) {

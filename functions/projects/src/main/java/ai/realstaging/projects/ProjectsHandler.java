@@ -2,6 +2,7 @@ package ai.realstaging.projects;
 
 import static ai.realstaging.common.http.Router.route;
 
+import ai.realstaging.common.api.CatalogView;
 import ai.realstaging.common.auth.Identity;
 import ai.realstaging.common.config.Config;
 import ai.realstaging.common.db.Cursor;
@@ -21,7 +22,7 @@ import java.util.List;
 import java.util.Map;
 import org.crac.Core;
 
-/** HTTP API entry point for the REST resources: health, projects, originals, images. */
+/** HTTP API entry point for the REST resources: health, catalog, projects, originals, images, plans, usage. */
 public final class ProjectsHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
     static final int DEFAULT_LIMIT = 20;
     static final int MAX_LIMIT = 100;
@@ -46,7 +47,10 @@ public final class ProjectsHandler implements RequestHandler<APIGatewayV2HTTPEve
                 route("GET", "/v1/projects", this::listProjects),
                 route("GET", "/v1/projects/{id}", this::getProject),
                 route("GET", "/v1/projects/{id}/originals", this::listOriginals),
-                route("GET", "/v1/images/{id}", this::getImage)));
+                route("GET", "/v1/images/{id}", this::getImage),
+                route("GET", "/v1/catalog", request -> Responses.ok(CatalogView.CURRENT)),
+                route("GET", "/v1/billing/plans", request -> Responses.ok(projects.plans())),
+                route("GET", "/v1/billing/usage", request -> Responses.ok(projects.usage(request.identity())))));
         this.priming = new ProjectsPriming(router);
         Core.getGlobalContext().register(priming);
     }

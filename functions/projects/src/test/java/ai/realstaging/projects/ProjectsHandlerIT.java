@@ -329,4 +329,51 @@ class ProjectsHandlerIT {
 
         assertThat(body.toString()).doesNotContain("refused", "127.0.0.1", "PSQL");
     }
+
+    /** A GET route without a fixture of its own: the list fixture re-routed, as API Gateway would send it. */
+    private APIGatewayV2HTTPEvent getRoute(TestUser as, String path) {
+        APIGatewayV2HTTPEvent event = listProjects(as, Map.of());
+        event.setRouteKey("GET " + path);
+        event.getRequestContext().setRouteKey("GET " + path);
+        event.setRawPath(path);
+        return event;
+    }
+
+    @Test
+    void theCatalogListsRoomTypesStylesModesAndLimits() {
+        JsonNode catalog = ok(invoke(getRoute(user, "/v1/catalog")), 200);
+
+        assertThat(catalog.path("room_types").findValuesAsText("id")).hasSize(8).contains("living_room", "outdoor");
+        assertThat(catalog.path("styles").findValuesAsText("id")).hasSizeGreaterThanOrEqualTo(10).contains("scandinavian");
+        assertThat(catalog.path("modes").findValuesAsText("id")).containsExactly("stage", "declutter", "declutter_and_stage");
+        assertThat(catalog.path("limits").path("max_upload_bytes").asLong()).isEqualTo(10L * 1024 * 1024);
+        assertThat(catalog.path("limits").path("content_types").toString()).contains("image/jpeg", "image/png", "image/webp");
+        assertThat(catalog.path("limits").path("max_styles").asInt()).isEqualTo(5);
+        assertThat(catalog.path("limits").path("max_batch").asInt()).isEqualTo(50);
+    }
+
+    @Test
+    void thePlansComeFromTheDatabaseInOrder() {
+        JsonNode plans = ok(invoke(getRoute(user, "/v1/billing/plans")), 200);
+
+        assertThat(plans.path("items").findValuesAsText("id")).containsExactly("free", "pro", "business");
+        assertThat(plans.path("items").findValues("monthly_images")).extracting(JsonNode::asInt).containsExactly(10, 100, 500);
+        assertThat(plans.path("items").findValues("price_cents")).extracting(JsonNode::asInt).containsExactly(0, 2900, 9900);
+    }
+
+    @Test
+    void usageCountsReservedImagesInTheCalendarMonth() {
+        UUID project = db.createProject(user.id(), "Usage");
+        db.createUpload(user.id(), project, "room.jpg", "image/jpeg", 1000, "living_room", List.of("modern", "coastal"));
+
+        JsonNode usage = ok(invoke(getRoute(user, "/v1/billing/usage")), 200);
+
+        assertThat(usage.path("plan").asText()).isEqualTo("free");
+        assertThat(usage.path("limit").asInt()).isEqualTo(10);
+        assertThat(usage.path("used").asInt()).isEqualTo(2);
+        assertThat(usage.path("remaining").asInt()).isEqualTo(8);
+        Instant start = Instant.parse(usage.path("period_start").asText());
+        assertThat(start.atZone(java.time.ZoneOffset.UTC).getDayOfMonth()).isEqualTo(1);
+        assertThat(Instant.parse(usage.path("period_end").asText())).isAfter(Instant.now());
+    }
 }

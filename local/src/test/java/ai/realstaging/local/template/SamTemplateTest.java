@@ -101,7 +101,10 @@ class SamTemplateTest {
                 new HttpRoute("GET", "/v1/projects", true),
                 new HttpRoute("GET", "/v1/projects/{id}", true),
                 new HttpRoute("GET", "/v1/projects/{id}/originals", true),
-                new HttpRoute("GET", "/v1/images/{id}", true));
+                new HttpRoute("GET", "/v1/images/{id}", true),
+                new HttpRoute("GET", "/v1/catalog", false),
+                new HttpRoute("GET", "/v1/billing/plans", false),
+                new HttpRoute("GET", "/v1/billing/usage", true));
         assertThat(TEMPLATE.function("PresignFunction").orElseThrow().routes())
                 .containsExactly(new HttpRoute("POST", "/v1/projects/{id}/uploads", true));
         assertThat(TEMPLATE.function("StageImageFunction").orElseThrow().routes()).isEmpty();
