@@ -1,6 +1,7 @@
 package ai.realstaging.local;
 
 import ai.realstaging.common.http.Json;
+import ai.realstaging.common.http.PathTemplate;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.auth0.jwk.Jwk;
@@ -129,22 +130,10 @@ final class Gateway implements AutoCloseable {
     }
 
     private Route match(String method, String path, Map<String, String> params) {
-        String[] actual = segments(path);
         for (Route route : routes) {
             if (!route.method().equals(method)) continue;
-            String[] template = segments(route.path());
-            if (template.length != actual.length) continue;
-            Map<String, String> found = new HashMap<>();
-            boolean ok = true;
-            for (int i = 0; i < template.length && ok; i++) {
-                if (template[i].startsWith("{")) {
-                    found.put(template[i].substring(1, template[i].length() - 1),
-                            java.net.URLDecoder.decode(actual[i].replace("+", "%2B"), StandardCharsets.UTF_8));
-                } else {
-                    ok = template[i].equals(actual[i]);
-                }
-            }
-            if (ok) {
+            Map<String, String> found = PathTemplate.match(route.path(), path);
+            if (found != null) {
                 params.putAll(found);
                 return route;
             }
@@ -295,11 +284,6 @@ final class Gateway implements AutoCloseable {
                 out.write(body);
             }
         }
-    }
-
-    private static String[] segments(String path) {
-        if (path == null || path.isEmpty() || path.equals("/")) return new String[0];
-        return (path.startsWith("/") ? path.substring(1) : path).split("/", -1);
     }
 
 

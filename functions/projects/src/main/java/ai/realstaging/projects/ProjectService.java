@@ -14,6 +14,7 @@ import ai.realstaging.common.db.ConnectionFactory;
 import ai.realstaging.common.db.Cursor;
 import ai.realstaging.common.db.Database;
 import ai.realstaging.common.db.ImageRepository;
+import ai.realstaging.common.db.KeysetPage;
 import ai.realstaging.common.db.OriginalRepository;
 import ai.realstaging.common.db.ProjectRepository;
 import ai.realstaging.common.db.UserDirectory;
@@ -54,14 +55,11 @@ public final class ProjectService {
     }
 
     public Page<ProjectView> list(Identity identity, Cursor after, int limit) {
-        List<Project> rows = db.read(c -> {
+        KeysetPage<Project> page = KeysetPage.of(db.read(c -> {
             UUID userId = users.resolve(c, identity.subject(), identity.email());
             return ProjectRepository.listOwned(c, userId, after, limit + 1);
-        });
-        boolean more = rows.size() > limit;
-        List<Project> page = more ? rows.subList(0, limit) : rows;
-        String next = more ? new Cursor(page.getLast().createdAt(), page.getLast().id()).encode() : null;
-        return new Page<>(page.stream().map(Views::project).toList(), next);
+        }), limit, p -> new Cursor(p.createdAt(), p.id()));
+        return new Page<>(page.rows().stream().map(Views::project).toList(), page.nextCursor());
     }
 
     public ProjectView get(Identity identity, UUID projectId) {
@@ -74,19 +72,17 @@ public final class ProjectService {
 
     /** One page of originals and all their images: two queries, whatever the number of images. */
     public Page<OriginalView> originals(Identity identity, UUID projectId, Cursor after, int limit) {
-        record Rows(List<Original> originals, List<Image> images) {}
+        record Rows(KeysetPage<Original> originals, List<Image> images) {}
         Rows rows = db.read(c -> {
             UUID userId = users.resolve(c, identity.subject(), identity.email());
             ProjectRepository.findOwned(c, projectId, userId)
                     .orElseThrow(() -> new ApiException.NotFound("The project"));
-            List<Original> originals = OriginalRepository.listByProject(c, projectId, userId, after, limit + 1);
-            List<Original> page = originals.size() > limit ? originals.subList(0, limit) : originals;
-            return new Rows(originals, ImageRepository.listByOriginals(c, page.stream().map(Original::id).toList()));
+            KeysetPage<Original> page = KeysetPage.of(
+                    OriginalRepository.listByProject(c, projectId, userId, after, limit + 1), limit,
+                    o -> new Cursor(o.createdAt(), o.id()));
+            return new Rows(page, ImageRepository.listByOriginals(c, page.rows().stream().map(Original::id).toList()));
         });
-        boolean more = rows.originals().size() > limit;
-        List<Original> page = more ? rows.originals().subList(0, limit) : rows.originals();
-        String next = more ? new Cursor(page.getLast().createdAt(), page.getLast().id()).encode() : null;
-        return new Page<>(views.originals(page, rows.images()), next);
+        return new Page<>(views.originals(rows.originals().rows(), rows.images()), rows.originals().nextCursor());
     }
 
     /** PRODUCT.md's Usage shape: plan, limit, used, remaining and the period counted in. */

@@ -56,8 +56,4 @@ public final class Config {
     public String region() {
         return get("AWS_REGION").or(() -> get("AWS_DEFAULT_REGION")).orElse("us-east-1");
     }
-
-    public Map<String, String> asMap() {
-        return values;
-    }
 }

@@ -22,10 +22,6 @@ public final class ApiRequest {
         this.rolesClaim = rolesClaim;
     }
 
-    public APIGatewayV2HTTPEvent event() {
-        return event;
-    }
-
     public String requestId() {
         return event.getRequestContext() == null ? null : event.getRequestContext().getRequestId();
     }

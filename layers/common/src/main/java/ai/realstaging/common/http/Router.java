@@ -82,32 +82,12 @@ public final class Router {
             return new Match(byRouteKey, params);
         }
         // Events without a route key (a hand-made event, a $default route) are matched on the path.
-        String[] actual = split(event.getRawPath());
         for (Route route : routes) {
             if (!route.method().equals(method)) continue;
-            Map<String, String> params = matchPath(split(route.path()), actual);
+            Map<String, String> params = PathTemplate.match(route.path(), event.getRawPath());
             if (params != null) return new Match(route, params);
         }
         return null;
-    }
-
-    private static Map<String, String> matchPath(String[] template, String[] actual) {
-        if (template.length != actual.length) return null;
-        Map<String, String> params = new HashMap<>();
-        for (int i = 0; i < template.length; i++) {
-            String t = template[i];
-            if (t.startsWith("{") && t.endsWith("}")) {
-                params.put(t.substring(1, t.length() - 1), actual[i]);
-            } else if (!t.equals(actual[i])) {
-                return null;
-            }
-        }
-        return params;
-    }
-
-    private static String[] split(String path) {
-        if (path == null || path.isEmpty() || path.equals("/")) return new String[0];
-        return (path.startsWith("/") ? path.substring(1) : path).split("/");
     }
 
     private static String method(APIGatewayV2HTTPEvent event) {
