@@ -10,8 +10,8 @@ import ai.realstaging.common.db.Database;
 import ai.realstaging.common.db.DatabaseUrl;
 import ai.realstaging.common.http.Json;
 import ai.realstaging.common.staging.Catalog;
-import ai.realstaging.common.storage.Storage;
 import ai.realstaging.common.testing.Events;
+import ai.realstaging.common.testing.OfflineAws;
 import ai.realstaging.common.testing.TestContext;
 import ai.realstaging.common.testing.TestDatabase;
 import ai.realstaging.common.testing.TestDatabase.TestUser;
@@ -19,7 +19,6 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -35,37 +34,21 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 class PresignHandlerIT {
     private static final String BUCKET = "realstaging-media-test";
-    private static final StaticCredentialsProvider CREDENTIALS =
-            StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"));
-
     private final TestDatabase db = TestDatabase.shared();
     private int closedPort;
     private Database database;
-    private S3Client s3;
-    private S3Presigner presigner;
+    private OfflineAws aws;
     private PresignHandler handler;
     private TestUser user;
     private UUID project;
 
     @BeforeEach
     void setUp() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            closedPort = s.getLocalPort();
-        }
-        // Presigning is offline computation; the client is only there because Storage needs one.
-        s3 = S3Client.builder().region(Region.US_EAST_1).credentialsProvider(CREDENTIALS)
-                .endpointOverride(URI.create("http://127.0.0.1:" + closedPort)).build();
-        presigner = S3Presigner.builder().region(Region.US_EAST_1)
-                .endpointOverride(java.net.URI.create("https://s3.us-east-1.amazonaws.com")) // not AWS_ENDPOINT_URL
-                .credentialsProvider(CREDENTIALS).build();
+        closedPort = OfflineAws.closedPort();
+        aws = new OfflineAws();
         database = db.newDatabase();
         handler = handlerWith(database);
         user = db.createUser();
@@ -75,12 +58,11 @@ class PresignHandlerIT {
     @AfterEach
     void tearDown() {
         database.close();
-        s3.close();
-        presigner.close();
+        aws.close();
     }
 
     private PresignHandler handlerWith(Database database) {
-        return new PresignHandler(new UploadService(database, new Storage(s3, presigner, BUCKET)), Identity.DEFAULT_ROLES_CLAIM);
+        return new PresignHandler(new UploadService(database, aws.storage(BUCKET)), Identity.DEFAULT_ROLES_CLAIM);
     }
 
     private APIGatewayV2HTTPEvent startUpload(TestUser as, UUID projectId) {

@@ -10,16 +10,14 @@ import ai.realstaging.common.db.DatabaseUrl;
 import ai.realstaging.common.db.ImageRepository;
 import ai.realstaging.common.db.OriginalRepository;
 import ai.realstaging.common.http.Json;
-import ai.realstaging.common.storage.Storage;
 import ai.realstaging.common.testing.Events;
+import ai.realstaging.common.testing.OfflineAws;
 import ai.realstaging.common.testing.TestContext;
 import ai.realstaging.common.testing.TestDatabase;
 import ai.realstaging.common.testing.TestDatabase.TestUser;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.ServerSocket;
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,35 +27,20 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 class ProjectsHandlerIT {
     private static final String BUCKET = "realstaging-media-test";
-    private static final StaticCredentialsProvider CREDENTIALS =
-            StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"));
-
     private final TestDatabase db = TestDatabase.shared();
     private int closedPort;
     private Database database;
-    private S3Client s3;
-    private S3Presigner presigner;
+    private OfflineAws aws;
     private ProjectsHandler handler;
     private TestUser user;
 
     @BeforeEach
     void setUp() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            closedPort = s.getLocalPort();
-        }
-        s3 = S3Client.builder().region(Region.US_EAST_1).credentialsProvider(CREDENTIALS)
-                .endpointOverride(URI.create("http://127.0.0.1:" + closedPort)).build();
-        presigner = S3Presigner.builder().region(Region.US_EAST_1)
-                .endpointOverride(java.net.URI.create("https://s3.us-east-1.amazonaws.com")) // not AWS_ENDPOINT_URL
-                .credentialsProvider(CREDENTIALS).build();
+        closedPort = OfflineAws.closedPort();
+        aws = new OfflineAws();
         database = db.newDatabase();
         handler = handlerWith(database);
         user = db.createUser();
@@ -66,12 +49,11 @@ class ProjectsHandlerIT {
     @AfterEach
     void tearDown() {
         database.close();
-        s3.close();
-        presigner.close();
+        aws.close();
     }
 
     private ProjectsHandler handlerWith(Database database) {
-        return new ProjectsHandler(new ProjectService(database, new Storage(s3, presigner, BUCKET)), Identity.DEFAULT_ROLES_CLAIM);
+        return new ProjectsHandler(new ProjectService(database, aws.storage(BUCKET)), Identity.DEFAULT_ROLES_CLAIM);
     }
 
     private APIGatewayV2HTTPResponse invoke(APIGatewayV2HTTPEvent event) {

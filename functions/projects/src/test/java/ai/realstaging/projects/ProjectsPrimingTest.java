@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.realstaging.common.auth.Identity;
 import ai.realstaging.common.db.Database;
 import ai.realstaging.common.storage.Storage;
+import ai.realstaging.common.testing.OfflineAws;
 import java.lang.reflect.Field;
-import java.net.ServerSocket;
 import java.sql.DriverManager;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -16,11 +16,7 @@ class ProjectsPrimingTest {
 
     @Test
     void primingAnswers422WithoutTouchingTheDatabase() throws Exception {
-        int closedPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            closedPort = s.getLocalPort();
-        }
-        String url = "jdbc:postgresql://127.0.0.1:" + closedPort + "/nothing";
+        String url = "jdbc:postgresql://127.0.0.1:" + OfflineAws.closedPort() + "/nothing";
         AtomicInteger attempts = new AtomicInteger();
         Database database = new Database(() -> {
             attempts.incrementAndGet();
