@@ -5,19 +5,25 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 import software.amazon.awssdk.services.s3.presigner.model.PresignedPutObjectRequest;
 
 /** The media bucket: presigned uploads and downloads, and the reads and writes of the staging pipeline. */
 public final class Storage {
+    private static final int DELETE_BATCH = 1000;
+
     private final Supplier<S3Client> s3;
     private final S3Presigner presigner;
     private final String bucket;
@@ -92,6 +98,23 @@ public final class Storage {
 
     public void delete(String key) {
         s3.get().deleteObject(r -> r.bucket(bucket).key(key));
+    }
+
+    /**
+     * Deletes the keys with DeleteObjects (1,000 a call) and answers the ones S3 did not delete,
+     * with S3's error code. A key that does not exist counts as deleted, as S3 says.
+     */
+    public Map<String, String> deleteAll(Collection<String> keys) {
+        Map<String, String> failed = new LinkedHashMap<>();
+        List<String> all = List.copyOf(keys);
+        for (int from = 0; from < all.size(); from += DELETE_BATCH) {
+            List<ObjectIdentifier> batch = all.subList(from, Math.min(all.size(), from + DELETE_BATCH)).stream()
+                    .map(k -> ObjectIdentifier.builder().key(k).build()).toList();
+            DeleteObjectsResponse response = s3.get().deleteObjects(r -> r.bucket(bucket)
+                    .delete(d -> d.objects(batch).quiet(true)));
+            response.errors().forEach(e -> failed.put(e.key(), e.code()));
+        }
+        return failed;
     }
 
     static byte[] readCapped(InputStream in, long maxBytes) throws IOException {
