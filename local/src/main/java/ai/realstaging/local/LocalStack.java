@@ -128,6 +128,7 @@ public final class LocalStack implements AutoCloseable {
         shared.put("REPLICATE_API_TOKEN", replicateToken);
         shared.put("AUTH_ROLES_CLAIM", TokenIssuer.ROLES_CLAIM);
         shared.put("STAGE_POLL_MILLIS", "250");
+        shared.put("MODEL_SECRETS_KEY", LocalSecretsKey.load(options.home()));
 
         List<Gateway.Route> routes = new ArrayList<>();
         SqsClient esmClient = track(sqsClient());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.realstaging.common.staging.ImageFormat;
 import ai.realstaging.common.staging.ModelRegistry;
+import ai.realstaging.common.staging.ModelSettings;
 import ai.realstaging.common.staging.Prediction;
 import ai.realstaging.common.staging.ReplicateClient;
 import ai.realstaging.common.staging.StagingModel;
@@ -17,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -52,14 +54,15 @@ class ModelInputsAgainstStandInTest {
 
     static List<StagingModel> models() {
         // A key for gpt-image-1 so it is selectable; the stand-in only checks that one is sent.
-        return new ModelRegistry("sk-test-key").all();
+        return new ModelRegistry().all();
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("models")
     void theStandInAcceptsTheInputAndTheOutputIsADownloadableImage(StagingModel model) throws Exception {
         Prediction prediction = replicate.create(model.replicateModel(),
-                model.input(photoUrl, "Virtually stage this empty living room.", 1234L), 5, Duration.ofMinutes(1));
+                model.input(photoUrl, "Virtually stage this empty living room.", 1234L,
+                        new ModelSettings(Map.of(), Map.of("openai_api_key", "sk-test-openai-key-0123456789"))), 5, Duration.ofMinutes(1));
         Instant giveUp = Instant.now().plusSeconds(10);
         while (!prediction.terminal() && Instant.now().isBefore(giveUp)) {
             Thread.sleep(100);

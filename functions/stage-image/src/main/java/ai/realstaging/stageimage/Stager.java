@@ -10,6 +10,7 @@ import ai.realstaging.common.model.Original;
 import ai.realstaging.common.observability.Observability;
 import ai.realstaging.common.queue.StagingQueue;
 import ai.realstaging.common.staging.ImageFormat;
+import ai.realstaging.common.staging.ModelSelection;
 import ai.realstaging.common.staging.Prediction;
 import ai.realstaging.common.staging.Prompts;
 import ai.realstaging.common.staging.ReplicateClient;
@@ -45,19 +46,22 @@ final class Stager {
     private final Database db;
     private final Storage storage;
     private final ReplicateClient replicate;
-    private final StagingModel model;
+    private final ModelSelection models;
     private final Settings settings;
     private final StagingQueue queue;
 
-    Stager(Database db, Storage storage, StagingQueue queue, ReplicateClient replicate, StagingModel model,
+    Stager(Database db, Storage storage, StagingQueue queue, ReplicateClient replicate, ModelSelection models,
            Settings settings) {
         this.db = db;
         this.storage = storage;
         this.queue = queue;
         this.replicate = replicate;
-        this.model = model;
+        this.models = models;
         this.settings = settings;
     }
+
+    /** A prediction and the model that runs it (its output parser and price). */
+    private record Run(StagingModel model, Prediction prediction) {}
 
     Outcome stage(UUID imageId, int receiveCount, Deadline deadline) {
         long started = System.nanoTime();
@@ -68,9 +72,11 @@ final class Stager {
         Image image = claimed.get();
         try {
             Original original = db.read(c -> OriginalRepository.find(c, image.originalId())).orElseThrow();
-            Prediction prediction = image.predictionId() != null
-                    ? replicate.get(image.predictionId())
-                    : create(image, original, deadline);
+            Run run = image.predictionId() != null
+                    ? new Run(recorded(image.model()), replicate.get(image.predictionId()))
+                    : create(image, original);
+            StagingModel model = run.model();
+            Prediction prediction = run.prediction();
             while (!prediction.terminal()) {
                 if (deadline.remaining().compareTo(FINISH_MARGIN.plus(settings.pollInterval())) < 0) {
                     return later(image, receiveCount, "model still running at the end of the invocation");
@@ -166,14 +172,23 @@ final class Stager {
         return text == null ? null : text.replaceAll("(https?://[^\\s?\"']+)\\?[^\\s\"']*", "$1?…");
     }
 
-    private Prediction create(Image image, Original original, Deadline deadline) throws ReplicateException {
+    /** The model a recorded prediction was made with: its parser and price, whatever is active now. */
+    private StagingModel recorded(String modelId) {
+        return models.registry().byId(modelId).orElse(models.fallback());
+    }
+
+    /** A new job: the model active now (an admin's switch applies from the next job on), with its settings. */
+    private Run create(Image image, Original original) throws ReplicateException {
+        ModelSelection.Selected selected = db.read(models::forNewJob);
+        StagingModel model = selected.model();
         URI photo = URI.create(storage.presignDownload(original.s3Key(), settings.photoUrlTtl(), null).url());
         String prompt = Prompts.compose(image.roomType(), image.style(), image.mode(), image.prompt());
         // The deadline makes Replicate stop (and stop charging) a run nobody will wait for.
         Duration cancelAfter = settings.lease().plus(Duration.ofMinutes(5));
         // Sync mode waits at most a second: the id is stored before any real waiting, so a
         // redelivery resumes this prediction rather than paying for another one.
-        Prediction prediction = replicate.create(model.replicateModel(), model.input(photo, prompt, image.seed()),
+        Prediction prediction = replicate.create(model.replicateModel(),
+                model.input(photo, prompt, image.seed(), selected.settings()),
                 settings.createWaitSeconds(), cancelAfter);
         try {
             db.transaction(c -> {
@@ -189,7 +204,7 @@ final class Stager {
             }
             throw e;
         }
-        return prediction;
+        return new Run(model, prediction);
     }
 
     private byte[] download(URI output) throws ReplicateException, IOException {

@@ -3,12 +3,14 @@ package ai.realstaging.stageimage;
 import ai.realstaging.common.config.AwsClients;
 import ai.realstaging.common.config.Config;
 import ai.realstaging.common.config.Secret;
+import ai.realstaging.common.config.SecretBox;
 import ai.realstaging.common.db.ConnectionFactory;
 import ai.realstaging.common.db.Database;
 import ai.realstaging.common.db.DatabaseException;
 import ai.realstaging.common.queue.QueueMessage;
 import ai.realstaging.common.queue.StagingQueue;
 import ai.realstaging.common.staging.ModelRegistry;
+import ai.realstaging.common.staging.ModelSelection;
 import ai.realstaging.common.staging.ReplicateClient;
 import ai.realstaging.common.staging.StagingModel;
 import ai.realstaging.common.storage.Storage;
@@ -34,7 +36,7 @@ final class StagingPipeline {
     }
 
     static StagingPipeline create(Config config) {
-        StagingModel model = model(config);
+        StagingModel fallback = model(config);
         AwsClients aws = new AwsClients(config);
         Database db = new Database(ConnectionFactory.fromConfig(config));
         Storage storage = new Storage(aws::s3, aws.presigner(), config.require("BUCKET_NAME"));
@@ -49,15 +51,16 @@ final class StagingPipeline {
                 Duration.ofMinutes(30),
                 config.getInt("STAGE_CREATE_WAIT_SECONDS", 1));
         return new StagingPipeline(new UploadVerifier(db, storage, queue),
-                new Stager(db, storage, queue, replicate, model, settings), queue);
+                new Stager(db, storage, queue, replicate,
+                new ModelSelection(new ModelRegistry(), fallback, SecretBox.fromConfig(config, aws)), settings), queue);
     }
 
     /**
-     * The model named by STAGING_MODEL, checked first so a typo fails INIT before any client is built.
-     * No OpenAI key is given: gpt-image-1 runs on a customer's key, which this function does not hold.
+     * The model that runs while no admin has chosen one (STAGING_MODEL), checked first so a typo
+     * fails INIT before any client is built. An admin's choice in the database overrides it per job.
      */
     static StagingModel model(Config config) {
-        return new ModelRegistry(null).select(config.get("STAGING_MODEL", ModelRegistry.DEFAULT_ID).trim());
+        return new ModelRegistry().configuredDefault(config.get("STAGING_MODEL", ModelRegistry.DEFAULT_ID).trim());
     }
 
     Outcome process(String body, int receiveCount, Deadline deadline) {

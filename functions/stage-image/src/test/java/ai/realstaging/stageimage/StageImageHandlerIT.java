@@ -63,6 +63,7 @@ class StageImageHandlerIT {
                 Map.entry("STAGING_QUEUE_URL", aws.queueUrl()),
                 Map.entry("REPLICATE_BASE_URL", replicate.baseUrl().toString()),
                 Map.entry("REPLICATE_API_TOKEN", "r8_test_token"),
+                Map.entry("MODEL_SECRETS_KEY", "stage-image-it-model-secrets-key-0123456789"),
                 Map.entry("STAGE_POLL_MILLIS", "20"),
                 Map.entry("STAGE_MAX_RECEIVES", "5"))));
         user = db.createUser();

@@ -7,6 +7,9 @@ import ai.realstaging.common.db.ConnectionFactory;
 import ai.realstaging.common.db.Database;
 import ai.realstaging.common.db.DatabaseUrl;
 import ai.realstaging.common.queue.StagingQueue;
+import ai.realstaging.common.config.SecretBox;
+import ai.realstaging.common.staging.ModelRegistry;
+import ai.realstaging.common.staging.ModelSelection;
 import ai.realstaging.common.staging.QwenImageEdit;
 import ai.realstaging.common.staging.ReplicateClient;
 import ai.realstaging.common.storage.Storage;
@@ -60,7 +63,8 @@ class StageImageHandlerTest {
         Storage storage = new Storage(s3, presigner, "bucket");
         StagingQueue queue = new StagingQueue(sqs, nowhere + "/000000000000/staging");
         ReplicateClient replicate = new ReplicateClient(ReplicateClient.defaultHttpClient(), nowhere, () -> "token");
-        Stager stager = new Stager(database, storage, queue, replicate, new QwenImageEdit(),
+        Stager stager = new Stager(database, storage, queue, replicate,
+                new ModelSelection(new ModelRegistry(), new QwenImageEdit(), new SecretBox(() -> "unused-in-this-test-0123456789abcdef")),
                 new Stager.Settings(Duration.ofMinutes(5), 5, Duration.ofMillis(10), Duration.ofMinutes(30), 1));
         handler = new StageImageHandler(new StagingPipeline(new UploadVerifier(database, storage, queue), stager, queue));
     }

@@ -1,4 +1,4 @@
-// unit: which model stage-image runs, from STAGING_MODEL
+// unit: which model stage-image runs while no admin has chosen one, from STAGING_MODEL
 package ai.realstaging.stageimage;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,8 +26,8 @@ class StagingModelConfigTest {
     }
 
     @Test
-    void gptImage1IsRefusedWithoutACustomerKey() {
+    void gptImage1CannotBeTheConfiguredDefaultItsKeyIsAnAdminSetting() {
         assertThatThrownBy(() -> StagingPipeline.model(Config.of(Map.of("STAGING_MODEL", "gpt-image-1"))))
-                .hasMessageContaining("OpenAI API key");
+                .hasMessageContaining("OpenAI API key").hasMessageContaining("/v1/admin/models/active");
     }
 }

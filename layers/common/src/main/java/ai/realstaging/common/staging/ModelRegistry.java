@@ -11,10 +11,9 @@ public final class ModelRegistry {
 
     private final Map<String, StagingModel> models = new LinkedHashMap<>();
 
-    /** {@code openAiApiKey} (may be null) is the customer's key gpt-image-1 runs with. */
-    public ModelRegistry(String openAiApiKey) {
+    public ModelRegistry() {
         for (StagingModel model : List.of(new QwenImageEdit(), FluxKontext.MAX, FluxKontext.PRO, new Seedream4(),
-                new GptImage1(openAiApiKey))) {
+                new GptImage1())) {
             models.put(model.id(), model);
         }
     }
@@ -35,13 +34,17 @@ public final class ModelRegistry {
         return models.get(DEFAULT_ID);
     }
 
-    /** The model to run for a configured id; an unknown or unusable id is refused with the choices. */
-    public StagingModel select(String id) {
+    /**
+     * The fallback model named by configuration (STAGING_MODEL), used while no admin has chosen one.
+     * An unknown id, or one that cannot run without admin settings, is refused with the choices.
+     */
+    public StagingModel configuredDefault(String id) {
         StagingModel model = byId(id).orElseThrow(() -> new IllegalArgumentException(
                 "unknown staging model '" + id + "'; known models: " + String.join(", ", ids())));
-        if (!model.selectable()) {
-            throw new IllegalArgumentException("staging model '" + id + "' cannot be used: it needs a secret "
-                    + "that is not configured (gpt-image-1 needs the customer's OpenAI API key)");
+        if (!model.selectable(ModelSettings.DEFAULTS)) {
+            throw new IllegalArgumentException("staging model '" + id + "' cannot be the configured default: it needs "
+                    + "a secret only an admin can set (gpt-image-1 needs the customer's OpenAI API key); choose it "
+                    + "through PUT /v1/admin/models/active after setting its key");
         }
         return model;
     }

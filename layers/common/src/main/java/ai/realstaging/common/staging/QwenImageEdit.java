@@ -8,10 +8,27 @@ import java.util.Map;
 
 /** qwen/qwen-image-edit: the default model, fast and cheap; answers a list of URIs. */
 public final class QwenImageEdit implements StagingModel {
+    // JPEG keeps listing photos small and is what MLS portals take; the model's default is WebP.
+    private static final List<ModelParameter> PARAMETERS = List.of(
+            ModelParameter.flag("go_fast", true),
+            ModelParameter.choice("aspect_ratio", "match_input_image",
+                    "match_input_image", "1:1", "16:9", "9:16", "4:3", "3:4", "3:2", "2:3"),
+            ModelParameter.choice("output_format", "jpg", "webp", "png", "jpg"),
+            ModelParameter.integer("output_quality", 90, 0, 100));
 
     @Override
     public String id() {
         return "qwen-image-edit";
+    }
+
+    @Override
+    public String name() {
+        return "Qwen Image Edit";
+    }
+
+    @Override
+    public String description() {
+        return "Fast and inexpensive image editing that follows instructions closely; the default.";
     }
 
     @Override
@@ -26,15 +43,11 @@ public final class QwenImageEdit implements StagingModel {
     }
 
     @Override
-    public Map<String, Object> input(URI photoUrl, String prompt, Long seed) {
+    public Map<String, Object> input(URI photoUrl, String prompt, Long seed, ModelSettings settings) {
         Map<String, Object> input = new LinkedHashMap<>();
         input.put("image", photoUrl.toString());
         input.put("prompt", prompt);
-        input.put("go_fast", true);
-        input.put("aspect_ratio", "match_input_image");
-        // JPEG keeps listing photos small and is what MLS portals take; the model's default is WebP.
-        input.put("output_format", "jpg");
-        input.put("output_quality", 90);
+        StagingModel.putParameters(input, PARAMETERS, settings);
         if (seed != null) {
             input.put("seed", seed);
         }
@@ -43,11 +56,6 @@ public final class QwenImageEdit implements StagingModel {
 
     @Override
     public List<ModelParameter> parameters() {
-        return List.of(
-                ModelParameter.flag("go_fast", true),
-                ModelParameter.choice("aspect_ratio", "match_input_image",
-                        "match_input_image", "1:1", "16:9", "9:16", "4:3", "3:4", "3:2", "2:3"),
-                ModelParameter.choice("output_format", "jpg", "webp", "png", "jpg"),
-                ModelParameter.integer("output_quality", 90, 0, 100));
+        return PARAMETERS;
     }
 }

@@ -8,10 +8,24 @@ import java.util.Map;
 
 /** bytedance/seedream-4 (PLATFORM.md 1.27): edits the photo given in a list; answers a list of URIs. */
 public final class Seedream4 implements StagingModel {
+    private static final List<ModelParameter> PARAMETERS = List.of(
+            ModelParameter.choice("size", "2K", "1K", "2K", "4K"),
+            ModelParameter.choice("aspect_ratio", "match_input_image",
+                    "match_input_image", "1:1", "4:3", "3:4", "16:9", "9:16", "3:2", "2:3", "21:9"));
 
     @Override
     public String id() {
         return "seedream-4";
+    }
+
+    @Override
+    public String name() {
+        return "Seedream 4";
+    }
+
+    @Override
+    public String description() {
+        return "ByteDance's unified generation and editing model: sharp results up to 4K; no seed control.";
     }
 
     @Override
@@ -33,12 +47,11 @@ public final class Seedream4 implements StagingModel {
      * does it have an output format, the model picks it.
      */
     @Override
-    public Map<String, Object> input(URI photoUrl, String prompt, Long seed) {
+    public Map<String, Object> input(URI photoUrl, String prompt, Long seed, ModelSettings settings) {
         Map<String, Object> input = new LinkedHashMap<>();
         input.put("prompt", prompt);
         input.put("image_input", List.of(photoUrl.toString()));
-        input.put("size", "2K");
-        input.put("aspect_ratio", "match_input_image");
+        StagingModel.putParameters(input, PARAMETERS, settings);
         // One staged photo per request: "disabled" turns off the model's multi-image story mode.
         input.put("max_images", 1);
         input.put("sequential_image_generation", "disabled");
@@ -47,9 +60,6 @@ public final class Seedream4 implements StagingModel {
 
     @Override
     public List<ModelParameter> parameters() {
-        return List.of(
-                ModelParameter.choice("size", "2K", "1K", "2K", "4K"),
-                ModelParameter.choice("aspect_ratio", "match_input_image",
-                        "match_input_image", "1:1", "4:3", "3:4", "16:9", "9:16", "3:2", "2:3", "21:9"));
+        return PARAMETERS;
     }
 }

@@ -12,23 +12,30 @@ public interface StagingModel {
     /** Our id, e.g. qwen-image-edit. */
     String id();
 
+    /** A short name for people, e.g. "Qwen Image Edit". */
+    String name();
+
+    /** One or two sentences on what the model is good at, for the admin choosing one. */
+    String description();
+
     /** Replicate's owner/name of the official model. */
     String replicateModel();
 
     BigDecimal pricePerImageUsd();
 
     /**
-     * The model's input, matching its published schema; the photo is passed as a short-lived URL.
-     * A model that cannot run as configured (see {@link #selectable()}) throws IllegalStateException.
+     * The model's input, matching its published schema, with the admin's settings applied; the
+     * photo is passed as a short-lived URL. A model missing a required secret throws
+     * IllegalStateException (see {@link #selectable}).
      */
-    Map<String, Object> input(URI photoUrl, String prompt, Long seed);
+    Map<String, Object> input(URI photoUrl, String prompt, Long seed, ModelSettings settings);
 
-    /** The inputs an admin may tune, with the values {@link #input} sends by default. */
+    /** The inputs an admin may tune (secrets included), with the values {@link #input} sends by default. */
     List<ModelParameter> parameters();
 
-    /** Whether the model can be used as configured; a model needing a missing secret cannot. */
-    default boolean selectable() {
-        return true;
+    /** Whether the model can run with these settings: every secret it needs is set. */
+    default boolean selectable(ModelSettings settings) {
+        return parameters().stream().filter(ModelParameter::secret).allMatch(p -> settings.secret(p.name()) != null);
     }
 
     /** The first output file: models answer a single URI or a list of URIs. */
@@ -36,5 +43,12 @@ public interface StagingModel {
         if (output == null || output.isNull()) return Optional.empty();
         JsonNode first = output.isArray() ? output.path(0) : output;
         return first.isTextual() && !first.asText().isBlank() ? Optional.of(URI.create(first.asText())) : Optional.empty();
+    }
+
+    /** Puts each tunable (non-secret) parameter's value into {@code input}, in schema order. */
+    static void putParameters(Map<String, Object> input, List<ModelParameter> parameters, ModelSettings settings) {
+        for (ModelParameter p : parameters) {
+            if (!p.secret()) input.put(p.name(), settings.value(p));
+        }
     }
 }

@@ -10,7 +10,7 @@ class ModelRegistryTest {
 
     @Test
     void listsOurIdsInAStableOrderWithTheDefaultFirst() {
-        ModelRegistry registry = new ModelRegistry(null);
+        ModelRegistry registry = new ModelRegistry();
 
         assertThat(registry.ids()).containsExactly("qwen-image-edit", "flux-kontext-max", "flux-kontext-pro",
                 "seedream-4", "gpt-image-1");
@@ -20,7 +20,7 @@ class ModelRegistryTest {
 
     @Test
     void looksModelsUpByOurId() {
-        ModelRegistry registry = new ModelRegistry(null);
+        ModelRegistry registry = new ModelRegistry();
 
         assertThat(registry.byId("flux-kontext-pro")).get().extracting(StagingModel::replicateModel)
                 .isEqualTo("black-forest-labs/flux-kontext-pro");
@@ -34,18 +34,35 @@ class ModelRegistryTest {
     }
 
     @Test
-    void selectingAnUnknownIdNamesTheKnownOnes() {
-        assertThatThrownBy(() -> new ModelRegistry(null).select("flux-kontext"))
+    void anUnknownConfiguredDefaultNamesTheKnownOnes() {
+        assertThatThrownBy(() -> new ModelRegistry().configuredDefault("flux-kontext"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'flux-kontext'")
                 .hasMessageContaining("qwen-image-edit, flux-kontext-max, flux-kontext-pro, seedream-4, gpt-image-1");
     }
 
     @Test
-    void gptImage1IsSelectableOnlyWithAKey() {
-        assertThatThrownBy(() -> new ModelRegistry(null).select("gpt-image-1"))
+    void gptImage1CannotBeTheConfiguredDefaultSinceOnlyAnAdminCanSetItsKey() {
+        assertThatThrownBy(() -> new ModelRegistry().configuredDefault("gpt-image-1"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("OpenAI API key");
-        assertThat(new ModelRegistry("sk-x").select("gpt-image-1").selectable()).isTrue();
-        assertThat(new ModelRegistry(null).select("seedream-4").id()).isEqualTo("seedream-4");
+        assertThat(new ModelRegistry().configuredDefault("seedream-4").id()).isEqualTo("seedream-4");
+    }
+
+    @Test
+    void gptImage1IsSelectableOnlyWithItsKeySet() {
+        StagingModel gpt = new ModelRegistry().byId("gpt-image-1").orElseThrow();
+
+        assertThat(gpt.selectable(ModelSettings.DEFAULTS)).isFalse();
+        assertThat(gpt.selectable(new ModelSettings(java.util.Map.of(), java.util.Map.of("openai_api_key", "sk-x")))).isTrue();
+        assertThat(new ModelRegistry().all()).filteredOn(m -> !m.id().equals("gpt-image-1"))
+                .allMatch(m -> m.selectable(ModelSettings.DEFAULTS));
+    }
+
+    @Test
+    void everyModelHasANameAndADescriptionForTheAdmin() {
+        for (StagingModel model : new ModelRegistry().all()) {
+            assertThat(model.name()).as(model.id()).isNotBlank();
+            assertThat(model.description()).as(model.id()).isNotBlank().endsWith(".");
+        }
     }
 }

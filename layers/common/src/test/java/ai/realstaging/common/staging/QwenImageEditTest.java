@@ -14,7 +14,7 @@ class QwenImageEditTest {
     @Test
     void inputUsesTheSchemasFieldNamesAndPassesThePhotoAsAUrl() {
         Map<String, Object> input = model.input(URI.create("https://bucket.s3.amazonaws.com/uploads/a.jpg?X-Amz-Signature=x"),
-                "Stage this room", 1234L);
+                "Stage this room", 1234L, ModelSettings.DEFAULTS);
 
         assertThat(input).containsOnlyKeys("image", "prompt", "go_fast", "aspect_ratio", "output_format",
                 "output_quality", "seed");
@@ -26,13 +26,23 @@ class QwenImageEditTest {
     }
 
     @Test
+    void anAdminsSettingsReplaceTheDefaultsAndOnlyThem() {
+        ModelSettings settings = new ModelSettings(java.util.Map.of("output_quality", 70L, "go_fast", false), java.util.Map.of());
+
+        Map<String, Object> input = model.input(URI.create("https://x/a.jpg"), "p", null, settings);
+
+        assertThat(input).containsEntry("output_quality", 70L).containsEntry("go_fast", false)
+                .containsEntry("output_format", "jpg").containsEntry("aspect_ratio", "match_input_image");
+    }
+
+    @Test
     void withoutASeedNoneIsSent() {
-        assertThat(model.input(URI.create("https://x/a.jpg"), "p", null)).doesNotContainKey("seed");
+        assertThat(model.input(URI.create("https://x/a.jpg"), "p", null, ModelSettings.DEFAULTS)).doesNotContainKey("seed");
     }
 
     @Test
     void theInputSerialisesWithTheExactFieldNames() {
-        String json = Json.write(Map.of("input", model.input(URI.create("https://x/a.jpg"), "p", 7L)));
+        String json = Json.write(Map.of("input", model.input(URI.create("https://x/a.jpg"), "p", 7L, ModelSettings.DEFAULTS)));
 
         assertThat(Json.read(json).path("input").fieldNames()).toIterable()
                 .contains("go_fast", "aspect_ratio", "output_format", "output_quality");
