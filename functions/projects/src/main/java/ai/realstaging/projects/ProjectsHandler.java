@@ -22,12 +22,13 @@ import java.util.List;
 import java.util.Map;
 import org.crac.Core;
 
-/** HTTP API entry point for the REST resources: health, catalog, projects, originals, images, plans, usage. */
+/** HTTP API entry point for the REST resources: health, catalog, projects, originals, images, plans, usage, admin. */
 public final class ProjectsHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
     static final int DEFAULT_LIMIT = 20;
     static final int MAX_LIMIT = 100;
 
     private final ProjectService projects;
+    private final AdminService admin;
     private final Router router;
     private final ProjectsPriming priming;
 
@@ -36,11 +37,13 @@ public final class ProjectsHandler implements RequestHandler<APIGatewayV2HTTPEve
     }
 
     public ProjectsHandler(Config config) {
-        this(ProjectService.create(config), config.get("AUTH_ROLES_CLAIM", Identity.DEFAULT_ROLES_CLAIM));
+        this(ProjectService.create(config), AdminService.create(config),
+                config.get("AUTH_ROLES_CLAIM", Identity.DEFAULT_ROLES_CLAIM));
     }
 
-    ProjectsHandler(ProjectService projects, String rolesClaim) {
+    ProjectsHandler(ProjectService projects, AdminService admin, String rolesClaim) {
         this.projects = projects;
+        this.admin = admin;
         this.router = new Router(rolesClaim, List.of(
                 route("GET", "/v1/health", this::health),
                 route("POST", "/v1/projects", this::createProject),
@@ -50,7 +53,11 @@ public final class ProjectsHandler implements RequestHandler<APIGatewayV2HTTPEve
                 route("GET", "/v1/images/{id}", this::getImage),
                 route("GET", "/v1/catalog", request -> Responses.ok(CatalogView.CURRENT)),
                 route("GET", "/v1/billing/plans", request -> Responses.ok(projects.plans())),
-                route("GET", "/v1/billing/usage", request -> Responses.ok(projects.usage(request.identity())))));
+                route("GET", "/v1/billing/usage", request -> Responses.ok(projects.usage(request.identity()))),
+                route("GET", "/v1/admin/models", request -> Responses.ok(admin.models(request.identity()))),
+                route("PUT", "/v1/admin/models/active", this::activateModel),
+                route("GET", "/v1/admin/models/{model}/config", this::modelConfig),
+                route("PUT", "/v1/admin/models/{model}/config", this::saveModelConfig)));
         this.priming = new ProjectsPriming(router);
         Core.getGlobalContext().register(priming);
     }
@@ -90,6 +97,21 @@ public final class ProjectsHandler implements RequestHandler<APIGatewayV2HTTPEve
 
     private APIGatewayV2HTTPResponse getImage(ApiRequest request) {
         return Responses.ok(projects.image(request.identity(), request.pathId("id", "The image")));
+    }
+
+    /** The role is checked before the body is read: a non-admin learns nothing from a 400. */
+    private APIGatewayV2HTTPResponse activateModel(ApiRequest request) {
+        Identity identity = AdminService.requireAdmin(request.identity());
+        return Responses.ok(admin.activate(identity, request.jsonObject()));
+    }
+
+    private APIGatewayV2HTTPResponse modelConfig(ApiRequest request) {
+        return Responses.ok(admin.config(request.identity(), request.pathParameter("model")));
+    }
+
+    private APIGatewayV2HTTPResponse saveModelConfig(ApiRequest request) {
+        Identity identity = AdminService.requireAdmin(request.identity());
+        return Responses.ok(admin.saveConfig(identity, request.pathParameter("model"), request.jsonObject()));
     }
 
     static String projectName(JsonNode body) {

@@ -53,7 +53,11 @@ class ProjectsHandlerIT {
     }
 
     private ProjectsHandler handlerWith(Database database) {
-        return new ProjectsHandler(new ProjectService(database, aws.storage(BUCKET)), Identity.DEFAULT_ROLES_CLAIM);
+        var registry = new ai.realstaging.common.staging.ModelRegistry();
+        var box = new ai.realstaging.common.config.SecretBox(() -> "projects-handler-it-key-material-0123456");
+        return new ProjectsHandler(new ProjectService(database, aws.storage(BUCKET)), new AdminService(database,
+                new ai.realstaging.common.staging.ModelSelection(registry, registry.defaultModel(), box), box),
+                Identity.DEFAULT_ROLES_CLAIM);
     }
 
     private APIGatewayV2HTTPResponse invoke(APIGatewayV2HTTPEvent event) {

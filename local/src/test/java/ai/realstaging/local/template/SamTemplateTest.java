@@ -104,7 +104,11 @@ class SamTemplateTest {
                 new HttpRoute("GET", "/v1/images/{id}", true),
                 new HttpRoute("GET", "/v1/catalog", false),
                 new HttpRoute("GET", "/v1/billing/plans", false),
-                new HttpRoute("GET", "/v1/billing/usage", true));
+                new HttpRoute("GET", "/v1/billing/usage", true),
+                new HttpRoute("GET", "/v1/admin/models", true),
+                new HttpRoute("PUT", "/v1/admin/models/active", true),
+                new HttpRoute("GET", "/v1/admin/models/{model}/config", true),
+                new HttpRoute("PUT", "/v1/admin/models/{model}/config", true));
         assertThat(TEMPLATE.function("PresignFunction").orElseThrow().routes())
                 .containsExactly(new HttpRoute("POST", "/v1/projects/{id}/uploads", true));
         assertThat(TEMPLATE.function("StageImageFunction").orElseThrow().routes()).isEmpty();

@@ -48,6 +48,15 @@ public final class ApiRequest {
         }
     }
 
+    /** A path parameter as sent (already URL-decoded by API Gateway); 404 for a route without it. */
+    public String pathParameter(String name) {
+        String raw = pathParameters.get(name);
+        if (raw == null || raw.isBlank()) {
+            throw new ApiException.NotFound("The resource");
+        }
+        return raw;
+    }
+
     public Optional<String> query(String name) {
         Map<String, String> q = event.getQueryStringParameters();
         return q == null ? Optional.empty() : Optional.ofNullable(q.get(name)).filter(s -> !s.isEmpty());

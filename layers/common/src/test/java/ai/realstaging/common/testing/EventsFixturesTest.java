@@ -21,7 +21,8 @@ class EventsFixturesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"http_api_create_project.json", "http_api_list_projects.json", "http_api_get_image.json",
-            "http_api_start_upload.json", "http_api_health.json"})
+            "http_api_start_upload.json", "http_api_health.json", "http_api_set_active_model.json",
+            "http_api_save_model_config.json"})
     void httpApiEventsArePayload2WithConsistentRouteAndPath(String file) {
         APIGatewayV2HTTPEvent event = Events.http("apigw/" + file);
         JsonNode raw = Json.read(Events.text("apigw/" + file));
@@ -49,7 +50,7 @@ class EventsFixturesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"http_api_create_project.json", "http_api_list_projects.json", "http_api_get_image.json",
-            "http_api_start_upload.json"})
+            "http_api_start_upload.json", "http_api_set_active_model.json", "http_api_save_model_config.json"})
     void authorizedEventsCarryJwtClaimsAsStrings(String file) {
         JsonNode jwt = Json.read(Events.text("apigw/" + file)).path("requestContext").path("authorizer").path("jwt");
 
