@@ -20,12 +20,15 @@ CREATE TABLE model_configs (
     updated_at  timestamptz NOT NULL DEFAULT now()
 );
 
--- A create call for an image, written before the call and removed when its prediction id is
--- recorded. The marker travels in the photo URL the model is given, and Replicate's list of
--- predictions echoes each input, so a create whose answer was lost can be found and resumed.
+-- A create call for an image, written before the call and removed once its prediction id is
+-- recorded (or the call was refused). The marker travels in the photo URL the model is given, and
+-- Replicate's list of predictions echoes each input, so a create whose answer was lost is found and
+-- resumed. Until settle_until a search that finds nothing is not conclusive: a create whose answer
+-- was lost may still be in flight; a create answered with an error settles at once.
 CREATE TABLE prediction_attempts (
-    image_id    uuid PRIMARY KEY REFERENCES images (id) ON DELETE CASCADE,
-    marker      uuid NOT NULL,
-    model       text NOT NULL,
-    started_at  timestamptz NOT NULL DEFAULT now()
+    image_id      uuid PRIMARY KEY REFERENCES images (id) ON DELETE CASCADE,
+    marker        uuid NOT NULL,
+    model         text NOT NULL,
+    started_at    timestamptz NOT NULL DEFAULT now(),
+    settle_until  timestamptz NOT NULL
 );

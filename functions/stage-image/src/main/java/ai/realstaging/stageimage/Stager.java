@@ -5,6 +5,7 @@ import ai.realstaging.common.db.Database;
 import ai.realstaging.common.db.DatabaseException;
 import ai.realstaging.common.db.ImageRepository;
 import ai.realstaging.common.db.OriginalRepository;
+import ai.realstaging.common.db.PredictionAttempts;
 import ai.realstaging.common.model.Image;
 import ai.realstaging.common.model.Original;
 import ai.realstaging.common.observability.Observability;
@@ -41,7 +42,23 @@ final class Stager {
     static final long MAX_OUTPUT_BYTES = 50L * 1024 * 1024;
 
     /** Tunables, from configuration. */
-    record Settings(Duration lease, int maxReceives, Duration pollInterval, Duration photoUrlTtl, int createWaitSeconds) {}
+    record Settings(Duration lease, int maxReceives, Duration pollInterval, Duration photoUrlTtl, int createWaitSeconds) {
+        /**
+         * How long a lost create may still be in flight: the create call's own timeout (wait + 15 s,
+         * see ReplicateClient) and a margin. Until then, not finding its prediction proves nothing.
+         */
+        Duration createSettle() {
+            return Duration.ofSeconds(createWaitSeconds + 30L);
+        }
+
+        /** Pages of Replicate's prediction list (100 each) searched for a lost create's prediction. */
+        int listPages() {
+            return 10;
+        }
+    }
+
+    /** Replicate's clock and the database's may differ; the search window opens this much earlier. */
+    private static final Duration CLOCK_SKEW = Duration.ofMinutes(2);
 
     private final Database db;
     private final Storage storage;
@@ -74,7 +91,7 @@ final class Stager {
             Original original = db.read(c -> OriginalRepository.find(c, image.originalId())).orElseThrow();
             Run run = image.predictionId() != null
                     ? new Run(recorded(image.model()), replicate.get(image.predictionId()))
-                    : create(image, original);
+                    : start(image, original);
             StagingModel model = run.model();
             Prediction prediction = run.prediction();
             while (!prediction.terminal()) {
@@ -177,34 +194,85 @@ final class Stager {
         return models.registry().byId(modelId).orElse(models.fallback());
     }
 
+    /**
+     * A job without a recorded prediction. If an earlier create's answer was lost, that prediction
+     * may exist and be billed: it is looked for by the marker its photo URL carried and resumed.
+     * Only when it is surely not there (not found, and no create can still be in flight) does a new
+     * create go out: never two paid predictions for one image on a guess.
+     */
+    private Run start(Image image, Original original) throws ReplicateException {
+        Optional<PredictionAttempts.Attempt> earlier = db.read(c -> PredictionAttempts.find(c, image.id()));
+        if (earlier.isPresent()) {
+            PredictionAttempts.Attempt attempt = earlier.get();
+            Optional<Prediction> orphan = replicate.findByMarker(attempt.marker().toString(),
+                    attempt.startedAt().minus(CLOCK_SKEW), settings.listPages());
+            if (orphan.isPresent()) {
+                LOG.info("image {}: found prediction {} of a create whose answer was lost; resuming it", image.id(),
+                        orphan.get().id());
+                record(image, attempt.model(), orphan.get());
+                return new Run(recorded(attempt.model()), orphan.get());
+            }
+            if (attempt.untilSettled().isPositive()) {
+                // The lost create may still be on its way: creating now could pay twice.
+                throw new ReplicateException(ReplicateException.Kind.TRANSIENT, 0, "a create may still be in flight",
+                        attempt.untilSettled().plusSeconds(1), null);
+            }
+            LOG.info("image {}: the create of {} made no prediction; creating again", image.id(), attempt.startedAt());
+        }
+        return create(image, original);
+    }
+
     /** A new job: the model active now (an admin's switch applies from the next job on), with its settings. */
     private Run create(Image image, Original original) throws ReplicateException {
         ModelSelection.Selected selected = db.read(models::forNewJob);
         StagingModel model = selected.model();
-        URI photo = URI.create(storage.presignDownload(original.s3Key(), settings.photoUrlTtl(), null).url());
+        UUID marker = UUID.randomUUID();
+        // Committed before the call: if its answer is lost, the next delivery knows what to look for.
+        db.transaction(c -> PredictionAttempts.start(c, image.id(), marker, model.id(), settings.createSettle()));
+        URI photo = URI.create(storage.presignModelInput(original.s3Key(), settings.photoUrlTtl(), marker.toString()).url());
         String prompt = Prompts.compose(image.roomType(), image.style(), image.mode(), image.prompt());
         // The deadline makes Replicate stop (and stop charging) a run nobody will wait for.
         Duration cancelAfter = settings.lease().plus(Duration.ofMinutes(5));
-        // Sync mode waits at most a second: the id is stored before any real waiting, so a
-        // redelivery resumes this prediction rather than paying for another one.
-        Prediction prediction = replicate.create(model.replicateModel(),
-                model.input(photo, prompt, image.seed(), selected.settings()),
-                settings.createWaitSeconds(), cancelAfter);
+        Prediction prediction;
         try {
-            db.transaction(c -> {
-                ImageRepository.recordPrediction(c, image.id(), model.id(), prediction.id());
-                return null;
-            });
-        } catch (RuntimeException e) {
-            // Unrecorded, the next delivery would create (and pay for) a second run: stop this one.
-            try {
-                replicate.cancel(prediction.id());
-            } catch (ReplicateException cancelFailed) {
-                LOG.error("image {}: prediction {} could not be recorded nor canceled", image.id(), prediction.id());
-            }
+            // Sync mode waits at most a second: the id is stored before any real waiting, so a
+            // redelivery resumes this prediction rather than paying for another one.
+            prediction = replicate.create(model.replicateModel(), model.input(photo, prompt, image.seed(),
+                    selected.settings()), settings.createWaitSeconds(), cancelAfter);
+        } catch (ReplicateException e) {
+            settle(image, e);
             throw e;
         }
+        // If this fails, the attempt stays: the next delivery finds the prediction by its marker.
+        record(image, model.id(), prediction);
         return new Run(model, prediction);
+    }
+
+    /**
+     * After a failed create: a refusal (4xx, 429) created nothing, so the attempt goes; a 5xx
+     * answer may have come after the prediction was made, so the next delivery looks for it first
+     * (but need not wait); a lost answer keeps the attempt as it is.
+     */
+    private void settle(Image image, ReplicateException e) {
+        try {
+            db.transaction(c -> {
+                if (e.kind() == ReplicateException.Kind.UNCERTAIN) return null;
+                if (e.status() >= 500) PredictionAttempts.answered(c, image.id());
+                else PredictionAttempts.clear(c, image.id());
+                return null;
+            });
+        } catch (DatabaseException dbDown) {
+            // The attempt stays as it was: at worst the next delivery searches and waits.
+            LOG.warn("image {}: could not settle the create attempt", image.id());
+        }
+    }
+
+    private void record(Image image, String modelId, Prediction prediction) {
+        db.transaction(c -> {
+            ImageRepository.recordPrediction(c, image.id(), modelId, prediction.id());
+            PredictionAttempts.clear(c, image.id());
+            return null;
+        });
     }
 
     private byte[] download(URI output) throws ReplicateException, IOException {

@@ -24,8 +24,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class FakeReplicate implements AutoCloseable {
 
-    /** How predictions go: created with an HTTP status, then {@code polls} GETs of "processing" before {@code finalStatus}. */
+    /**
+     * How predictions go: created with an HTTP status, then {@code polls} GETs of "processing" before
+     * {@code finalStatus}. {@link #DROP} creates the prediction and closes the connection without an
+     * answer; {@link #DROP_BEFORE_CREATE} closes it without creating anything.
+     */
     record Script(int createStatus, int polls, String finalStatus) {}
+
+    static final int DROP = -1;
+    static final int DROP_BEFORE_CREATE = -2;
 
     private final HttpServer server;
     private final Map<String, AtomicInteger> pollsLeft = new ConcurrentHashMap<>();
@@ -33,6 +40,9 @@ final class FakeReplicate implements AutoCloseable {
     private final AtomicInteger ids = new AtomicInteger();
     final AtomicInteger creates = new AtomicInteger();
     final AtomicInteger gets = new AtomicInteger();
+    final AtomicInteger lists = new AtomicInteger();
+    private final Map<String, JsonNode> inputs = new ConcurrentHashMap<>();
+    private final List<String> order = new CopyOnWriteArrayList<>();
     final List<JsonNode> createBodies = new CopyOnWriteArrayList<>();
     final List<Map<String, String>> createHeaders = new CopyOnWriteArrayList<>();
     volatile Script script = new Script(201, 0, "succeeded");
@@ -65,6 +75,8 @@ final class FakeReplicate implements AutoCloseable {
             String method = exchange.getRequestMethod();
             if (method.equals("POST") && path.matches("/v1/models/[^/]+/[^/]+/predictions")) {
                 create(exchange);
+            } else if (method.equals("GET") && path.equals("/v1/predictions")) {
+                list(exchange);
             } else if (method.equals("GET") && path.startsWith("/v1/predictions/")) {
                 gets.incrementAndGet();
                 String id = path.substring("/v1/predictions/".length());
@@ -93,14 +105,40 @@ final class FakeReplicate implements AutoCloseable {
         exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(), v.getFirst()));
         createHeaders.add(headers);
         Script s = script;
-        if (s.createStatus() != 201) {
+        if (s.createStatus() == DROP_BEFORE_CREATE) {
+            return; // closed without a response
+        }
+        if (s.createStatus() != 201 && s.createStatus() != DROP) {
             send(exchange, s.createStatus(), "{\"title\": \"error\", \"detail\": \"scripted failure\"}");
             return;
         }
         String id = "pred" + ids.incrementAndGet() + "xyz";
         existing(id, s.polls(), s.finalStatus());
+        inputs.put(id, createBodies.getLast().path("input"));
+        order.add(id);
+        if (s.createStatus() == DROP) {
+            return; // made, but the answer is lost
+        }
         boolean running = pollsLeft.get(id).getAndDecrement() > 0;
         send(exchange, 201, prediction(id, running ? "processing" : s.finalStatus()));
+    }
+
+    /** Newest first, one page, every prediction this fake made with its input, as Replicate's list answers. */
+    private void list(HttpExchange exchange) throws IOException {
+        lists.incrementAndGet();
+        List<Object> results = new java.util.ArrayList<>();
+        for (String id : order.reversed()) {
+            Map<String, Object> p = new LinkedHashMap<>(Json.MAPPER.convertValue(Json.read(prediction(id, "processing")),
+                    Map.class));
+            p.put("input", inputs.get(id));
+            p.put("created_at", java.time.Instant.now().toString());
+            results.add(p);
+        }
+        Map<String, Object> page = new LinkedHashMap<>();
+        page.put("next", null);
+        page.put("previous", null);
+        page.put("results", results);
+        send(exchange, 200, Json.MAPPER.writeValueAsString(page));
     }
 
     private String prediction(String id, String status) {

@@ -535,6 +535,92 @@ class StageImageHandlerIT {
         assertThat(image(id).predictionId()).isEqualTo("pred1xyz");
     }
 
+    // ---- a create whose answer was lost ----
+
+    private long attempts(UUID imageId) {
+        return db.queryLong("SELECT count(*) FROM prediction_attempts WHERE image_id = ?", imageId);
+    }
+
+    @Test
+    void aLostCreateAnswerIsFoundByTheMarkerInItsPhotoUrlAndResumedWithoutASecondCreate() {
+        replicate.script = new FakeReplicate.Script(FakeReplicate.DROP, 0, "succeeded");
+        TestDatabase.Upload upload = queued("modern");
+        UUID id = upload.image().id();
+        SQSEvent.SQSMessage first = stageMessage(id, 1);
+
+        assertThat(failed(invoke(batch(first)))).containsExactly(first.getMessageId());
+        assertThat(image(id).predictionId()).isNull();
+        assertThat(attempts(id)).isEqualTo(1);
+        String marker = db.queryString("SELECT marker::text FROM prediction_attempts WHERE image_id = ?", id);
+        assertThat(replicate.createBodies.getFirst().path("input").path("image").asText())
+                .contains("x-realstaging-attempt=" + marker);
+        replicate.script = new FakeReplicate.Script(201, 0, "succeeded");
+
+        SQSBatchResponse second = invoke(batch(stageMessage(id, 2)));
+
+        assertThat(second.getBatchItemFailures()).isEmpty();
+        assertThat(replicate.creates).hasValue(1);
+        assertThat(replicate.lists).hasValue(1);
+        Image ready = image(id);
+        assertThat(ready.status()).isEqualTo(ImageStatus.READY);
+        assertThat(ready.predictionId()).isEqualTo("pred1xyz");
+        assertThat(reservation(id)).isEqualTo("consumed");
+        assertThat(attempts(id)).isZero();
+    }
+
+    @Test
+    void aLostCreateThatMadeNothingIsCreatedAgainOnlyOnceNoAnswerCanStillBeInFlight() {
+        replicate.script = new FakeReplicate.Script(FakeReplicate.DROP_BEFORE_CREATE, 0, "succeeded");
+        TestDatabase.Upload upload = queued("modern");
+        UUID id = upload.image().id();
+        invoke(batch(stageMessage(id, 1)));
+        replicate.script = new FakeReplicate.Script(201, 0, "succeeded");
+        aws.visibility.clear();
+
+        SQSEvent.SQSMessage early = stageMessage(id, 2);
+        assertThat(failed(invoke(batch(early)))).containsExactly(early.getMessageId());
+
+        assertThat(replicate.creates).as("only the lost one").hasValue(1);
+        assertThat(aws.visibility).extracting(FakeAws.VisibilityChange::seconds).singleElement()
+                .satisfies(seconds -> assertThat(seconds).isBetween(25, 32));
+        db.update("UPDATE prediction_attempts SET settle_until = now() - interval '1 second' WHERE image_id = ?", id);
+
+        assertThat(invoke(batch(stageMessage(id, 3))).getBatchItemFailures()).isEmpty();
+
+        assertThat(replicate.creates).hasValue(2);
+        assertThat(image(id).status()).isEqualTo(ImageStatus.READY);
+    }
+
+    @Test
+    void aServerErrorAnswerIsLookedForOnceThenCreatedAgainWithoutWaiting() {
+        replicate.script = new FakeReplicate.Script(502, 0, "succeeded");
+        TestDatabase.Upload upload = queued("modern");
+        UUID id = upload.image().id();
+        invoke(batch(stageMessage(id, 1)));
+        replicate.script = new FakeReplicate.Script(201, 0, "succeeded");
+
+        assertThat(invoke(batch(stageMessage(id, 2))).getBatchItemFailures()).isEmpty();
+
+        assertThat(replicate.lists).hasValue(1);
+        assertThat(replicate.creates).hasValue(2);
+        assertThat(image(id).status()).isEqualTo(ImageStatus.READY);
+    }
+
+    @Test
+    void aRefusedCreateLeavesNothingToLookFor() {
+        replicate.script = new FakeReplicate.Script(429, 0, "succeeded");
+        TestDatabase.Upload upload = queued("modern");
+        UUID id = upload.image().id();
+        invoke(batch(stageMessage(id, 1)));
+        assertThat(attempts(id)).isZero();
+        replicate.script = new FakeReplicate.Script(201, 0, "succeeded");
+
+        assertThat(invoke(batch(stageMessage(id, 2))).getBatchItemFailures()).isEmpty();
+
+        assertThat(replicate.lists).hasValue(0);
+        assertThat(image(id).status()).isEqualTo(ImageStatus.READY);
+    }
+
     // ---- whole flow and batches ----
 
     @Test

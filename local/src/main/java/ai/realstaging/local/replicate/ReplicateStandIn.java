@@ -60,6 +60,7 @@ public final class ReplicateStandIn implements AutoCloseable {
   private final List<PredictionRun> order = new CopyOnWriteArrayList<>();
   private final ArrayDeque<Fault> faults = new ArrayDeque<>();
   private final AtomicInteger created = new AtomicInteger();
+  private final AtomicInteger listCalls = new AtomicInteger();
   private final byte[] apiToken;
   private final HttpServer server;
   private final String baseUrl;
@@ -106,6 +107,11 @@ public final class ReplicateStandIn implements AutoCloseable {
 
   public int createCount() {
     return created.get();
+  }
+
+  /** How many list pages were asked for: a create whose answer was lost is looked for there. */
+  public int listCount() {
+    return listCalls.get();
   }
 
   public List<Prediction> predictions() {
@@ -326,17 +332,43 @@ public final class ReplicateStandIn implements AutoCloseable {
     }
   }
 
-  /** Newest first, 100 a page; our cursor is a plain offset where Replicate's is opaque. */
+  /**
+   * Newest first, 100 a page, filtered by {@code created_after} (inclusive) and {@code created_before}
+   * (ISO 8601) as Replicate's list is; our cursor is a plain offset where Replicate's is opaque, and
+   * the filters ride along in {@code next}/{@code previous} as they do there.
+   */
   private void list(HttpExchange ex) throws IOException {
-    String query = ex.getRequestURI().getQuery();
-    int from = query != null && query.matches("cursor=\\d{1,9}") ? Integer.parseInt(query.substring(7)) : 0;
-    List<PredictionRun> all = new ArrayList<>(order).reversed();
+    Map<String, String> query = new java.util.HashMap<>();
+    String raw = ex.getRequestURI().getRawQuery();
+    for (String pair : raw == null ? new String[0] : raw.split("&")) {
+      int eq = pair.indexOf('=');
+      if (eq > 0) query.put(pair.substring(0, eq), java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+    }
+    Instant after, before;
+    try {
+      after = query.containsKey("created_after") ? java.time.OffsetDateTime.parse(query.get("created_after")).toInstant() : null;
+      before = query.containsKey("created_before") ? java.time.OffsetDateTime.parse(query.get("created_before")).toInstant() : null;
+    } catch (java.time.format.DateTimeParseException e) {
+      problem(ex, 400, "Invalid query", "created_after and created_before must be ISO 8601 date-times");
+      return;
+    }
+    String cursor = query.getOrDefault("cursor", "0");
+    int from = cursor.matches("\\d{1,9}") ? Integer.parseInt(cursor) : 0;
+    List<PredictionRun> all = new ArrayList<>(order).reversed().stream()
+        .filter(r -> after == null || !r.createdAt.isBefore(after))
+        .filter(r -> before == null || r.createdAt.isBefore(before)).toList();
     int to = Math.min(all.size(), from + 100);
+    StringBuilder filters = new StringBuilder();
+    for (String name : List.of("created_after", "created_before")) {
+      if (query.containsKey(name)) filters.append('&').append(name).append('=')
+          .append(java.net.URLEncoder.encode(query.get(name), StandardCharsets.UTF_8));
+    }
     ObjectNode page = json.createObjectNode();
-    page.put("next", to < all.size() ? baseUrl + "/v1/predictions?cursor=" + to : null);
-    page.put("previous", from > 0 ? baseUrl + "/v1/predictions?cursor=" + Math.max(0, from - 100) : null);
+    page.put("next", to < all.size() ? baseUrl + "/v1/predictions?cursor=" + to + filters : null);
+    page.put("previous", from > 0 ? baseUrl + "/v1/predictions?cursor=" + Math.max(0, from - 100) + filters : null);
     var results = page.putArray("results");
     all.subList(Math.min(from, to), to).forEach(r -> results.add(r.toJson(json)));
+    listCalls.incrementAndGet();
     sendJson(ex, 200, page);
   }
 

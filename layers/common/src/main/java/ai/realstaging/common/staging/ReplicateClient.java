@@ -13,7 +13,8 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Replicate's predictions API: model-scoped create in sync mode ({@code Prefer: wait}), get, cancel.
+ * Replicate's predictions API: model-scoped create in sync mode ({@code Prefer: wait}), get, cancel,
+ * and a search of the list for a prediction whose create answer was lost.
  * Errors are classified so the pipeline never creates a second paid prediction by accident.
  */
 public final class ReplicateClient {
@@ -65,6 +66,67 @@ public final class ReplicateClient {
 
     public Prediction get(String id) throws ReplicateException {
         return send(authorized(URI.create(baseUrl + "/v1/predictions/" + id)).GET().timeout(Duration.ofSeconds(15)).build());
+    }
+
+    /**
+     * Finds the prediction created at or after {@code createdAfter} whose input carries {@code marker}
+     * (we put it in the photo URL), for a create whose answer was lost. Lists newest first
+     * ({@code GET /v1/predictions?created_after=}, 100 a page), following {@code next} on the same
+     * host only, at most {@code maxPages} pages: a search that cannot finish is TRANSIENT, never "not
+     * found", so the caller never creates a second paid prediction on a guess. Inputs are removed an
+     * hour after a prediction ends (PLATFORM.md 1.12); the search runs minutes after the create.
+     */
+    public java.util.Optional<Prediction> findByMarker(String marker, java.time.Instant createdAfter, int maxPages)
+            throws ReplicateException {
+        URI page = URI.create(baseUrl + "/v1/predictions?created_after="
+                + java.net.URLEncoder.encode(createdAfter.toString(), java.nio.charset.StandardCharsets.UTF_8));
+        for (int n = 0; n < maxPages; n++) {
+            HttpResponse<String> response;
+            try {
+                response = http.send(authorized(page).GET().timeout(Duration.ofSeconds(15)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+            } catch (IOException e) {
+                throw new ReplicateException(ReplicateException.Kind.TRANSIENT, 0, "listing predictions failed", null, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ReplicateException(ReplicateException.Kind.TRANSIENT, 0, "interrupted", null, e);
+            }
+            if (response.statusCode() != 200) {
+                // Not found cannot be concluded from an error: whatever the status, search again later.
+                Duration retryAfter = response.headers().firstValue("Retry-After").flatMap(ReplicateClient::seconds).orElse(null);
+                throw new ReplicateException(ReplicateException.Kind.TRANSIENT, response.statusCode(),
+                        "listing predictions answered " + response.statusCode(), retryAfter, null);
+            }
+            JsonNode body = Json.read(response.body());
+            boolean older = false;
+            for (JsonNode result : body.path("results")) {
+                // The input (which echoes the customer's key for gpt-image-1) is searched, never kept or logged.
+                if (result.path("input").toString().contains(marker)) {
+                    return java.util.Optional.of(Prediction.of(result));
+                }
+                older |= createdBefore(result, createdAfter);
+            }
+            String next = body.path("next").asText(null);
+            if (older || next == null || next.isBlank()) {
+                return java.util.Optional.empty();
+            }
+            URI nextUri = URI.create(next);
+            if (!baseUrl.getHost().equalsIgnoreCase(nextUri.getHost())) {
+                throw new ReplicateException(ReplicateException.Kind.TRANSIENT, 0, "the next page is on another host", null, null);
+            }
+            page = nextUri;
+        }
+        throw new ReplicateException(ReplicateException.Kind.TRANSIENT, 0,
+                "more than " + maxPages + " pages of predictions to search", null, null);
+    }
+
+    /** A list sorted newest first has passed the window once a result is older than its start. */
+    private static boolean createdBefore(JsonNode prediction, java.time.Instant instant) {
+        try {
+            return java.time.OffsetDateTime.parse(prediction.path("created_at").asText()).toInstant().isBefore(instant);
+        } catch (java.time.format.DateTimeParseException e) {
+            return false;
+        }
     }
 
     public Prediction cancel(String id) throws ReplicateException {

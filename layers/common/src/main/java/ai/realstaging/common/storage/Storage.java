@@ -81,6 +81,20 @@ public final class Storage {
         return new PresignedDownload(signed.url().toString(), signed.expiration());
     }
 
+    /**
+     * A presigned GET of a photo for the model, carrying {@code marker} as a signed query parameter.
+     * S3 ignores query parameters that start with "x-" (they only reach its access logs), and
+     * Replicate echoes the URL in the prediction's input, so the marker identifies the prediction.
+     */
+    public PresignedDownload presignModelInput(String key, Duration ttl, String marker) {
+        var signed = presigner.presignGetObject(r -> r.signatureDuration(ttl).getObjectRequest(g -> g.bucket(bucket).key(key)
+                .overrideConfiguration(o -> o.putRawQueryParameter(MODEL_INPUT_MARKER, marker))));
+        return new PresignedDownload(signed.url().toString(), signed.expiration());
+    }
+
+    /** The query parameter naming the create call a photo URL was made for. */
+    public static final String MODEL_INPUT_MARKER = "x-realstaging-attempt";
+
     /** Reads at most {@code maxBytes}; an object larger than that is refused before it is read. */
     public byte[] read(String key, long maxBytes) throws IOException {
         try (ResponseInputStream<GetObjectResponse> in = s3.get().getObject(r -> r.bucket(bucket).key(key))) {
