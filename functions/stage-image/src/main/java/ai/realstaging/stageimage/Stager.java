@@ -3,6 +3,7 @@ package ai.realstaging.stageimage;
 import ai.realstaging.common.billing.Quota;
 import ai.realstaging.common.db.Database;
 import ai.realstaging.common.db.DatabaseException;
+import ai.realstaging.common.db.DisclosurePreference;
 import ai.realstaging.common.db.ImageRepository;
 import ai.realstaging.common.db.OriginalRepository;
 import ai.realstaging.common.db.PredictionAttempts;
@@ -10,6 +11,7 @@ import ai.realstaging.common.model.Image;
 import ai.realstaging.common.model.Original;
 import ai.realstaging.common.observability.Observability;
 import ai.realstaging.common.queue.StagingQueue;
+import ai.realstaging.common.staging.DisclosureLabel;
 import ai.realstaging.common.staging.ImageFormat;
 import ai.realstaging.common.staging.ModelSelection;
 import ai.realstaging.common.staging.Prediction;
@@ -32,8 +34,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Stages one image: claims it, runs the model (resuming a recorded prediction rather than paying
- * for a second one), copies the output into our bucket and marks it ready, or fails it with a
- * reason the user can read and gives its quota back.
+ * for a second one), copies the output into our bucket (with the "Virtually staged" label unless
+ * the owner turned it off) and marks it ready, or fails it with a reason the user can read and
+ * gives its quota back.
  */
 final class Stager {
     private static final Logger LOG = LoggerFactory.getLogger(Stager.class);
@@ -120,8 +123,18 @@ final class Stager {
             if (format.isEmpty()) {
                 return fail(image, "model_bad_output", "The AI model returned something that is not an image.");
             }
+            byte[] stored = bytes;
+            if (db.read(c -> DisclosurePreference.on(c, image.userId()))) {
+                try {
+                    stored = DisclosureLabel.apply(bytes, format.get());
+                } catch (IOException | IllegalArgumentException e) {
+                    LOG.warn("image {}: the {} output cannot be decoded to label it: {}", image.id(), format.get(),
+                            e.getMessage());
+                    return fail(image, "model_bad_output", "The AI model returned an image that cannot be read.");
+                }
+            }
             String key = ObjectKeys.staged(image.userId(), image.id(), format.get().extension());
-            storage.put(key, bytes, format.get().contentType());
+            storage.put(key, stored, format.get().contentType());
             int totalMs = (int) ((System.nanoTime() - started) / 1_000_000);
             Integer modelMs = prediction.predictTimeSeconds() == null ? null
                     : (int) Math.round(prediction.predictTimeSeconds() * 1000);

@@ -299,6 +299,7 @@ class StageImageHandlerIT {
 
     @Test
     void aStageMessageMakesTheImageReadyWithTheStagedFileInOurBucket() {
+        db.update("UPDATE users SET preferences = '{\"disclosure_label\": false}'::jsonb WHERE id = ?", user.id());
         TestDatabase.Upload upload = queued("scandinavian");
         UUID imageId = upload.image().id();
 
@@ -318,6 +319,46 @@ class StageImageHandlerIT {
         assertThat(staged.bytes()).isEqualTo(replicate.output);
         assertThat(reservation(imageId)).isEqualTo("consumed");
         assertThat(replicate.creates).hasValue(1);
+    }
+
+    @Test
+    void byDefaultTheStagedFileCarriesTheVirtuallyStagedLabelInTheModelsFormat() throws Exception {
+        replicate.output = TestImages.png(400, 300);
+        TestDatabase.Upload upload = queued("modern");
+
+        invoke(batch(stageMessage(upload.image().id(), 1)));
+
+        Image ready = image(upload.image().id());
+        assertThat(ready.status()).isEqualTo(ImageStatus.READY);
+        assertThat(ready.stagedKey()).endsWith(".png");
+        byte[] staged = aws.object(BUCKET, ready.stagedKey()).orElseThrow().bytes();
+        assertThat(staged).isNotEqualTo(replicate.output);
+        java.awt.image.BufferedImage before = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(replicate.output));
+        java.awt.image.BufferedImage after = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(staged));
+        var label = ai.realstaging.common.staging.DisclosureLabel.placement(400, 300);
+        int inside = 0;
+        for (int y = 0; y < 300; y++) {
+            for (int x = 0; x < 400; x++) {
+                boolean in = x >= label.x() && x < label.x() + label.width() && y >= label.y() && y < label.y() + label.height();
+                if (before.getRGB(x, y) != after.getRGB(x, y)) {
+                    assertThat(in).as("changed outside the label at %d,%d", x, y).isTrue();
+                    inside++;
+                }
+            }
+        }
+        assertThat(inside).isGreaterThan(label.width() * label.height() / 2);
+    }
+
+    @Test
+    void anOwnerWhoTurnedTheLabelOffGetsTheModelsBytesUnchanged() {
+        db.update("UPDATE users SET preferences = '{\"disclosure_label\": false, \"default_style\": \"modern\"}'::jsonb WHERE id = ?",
+                user.id());
+        TestDatabase.Upload upload = queued("modern");
+
+        invoke(batch(stageMessage(upload.image().id(), 1)));
+
+        Image ready = image(upload.image().id());
+        assertThat(aws.object(BUCKET, ready.stagedKey()).orElseThrow().bytes()).isEqualTo(replicate.output);
     }
 
     @Test
