@@ -35,6 +35,11 @@ public final class ApiClient {
                 .POST(HttpRequest.BodyPublishers.ofString(body instanceof String s ? s : Json.write(body))).build());
     }
 
+    public Reply put(String path, Object body) throws IOException, InterruptedException {
+        return send(request(path).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(body instanceof String s ? s : Json.write(body))).build());
+    }
+
     /** PUTs bytes to a presigned URL with exactly the headers the API said to send. */
     public int upload(JsonNode upload, byte[] bytes) throws IOException, InterruptedException {
         HttpRequest.Builder put = HttpRequest.newBuilder(URI.create(upload.path("url").asText()))

@@ -57,8 +57,10 @@ public final class Cli {
                   up [--port 3000] [--aws-port 4566] [--host 127.0.0.1]
                                                           start the whole system locally and print its URLs and a token
                   token --user NAME [--admin]             print a bearer token for a local user (--admin: admin role)
-                  stage PHOTO --room ROOM --style STYLE --out FILE [--mode MODE] [--seed N] [--user NAME] [--api URL]
+                  stage PHOTO --room ROOM --style STYLE --out FILE [--mode MODE] [--seed N] [--model ID] [--user NAME] [--api URL]
                                                           stage one photo end to end and write the result
+                                                          (--model: made the active model for the run through the
+                                                          admin API with a local admin token, then switched back)
                   invoke FUNCTION --event FILE            run one function on one event, like `sam local invoke`
                   test                                    run every test tier (mvn verify)
                 Environment: DATABASE_URL (else embedded PostgreSQL), AWS_ENDPOINT_URL (else in-JVM S3 and SQS),
@@ -130,8 +132,10 @@ public final class Cli {
             api = own.apiUrl();
         }
         try {
-            String token = (own != null ? own.issuer() : TokenIssuer.load(TokenIssuer.defaultHome()))
-                    .mint(flags.getOrDefault("user", "cli"), false, Duration.ofHours(1));
+            TokenIssuer issuer = own != null ? own.issuer() : TokenIssuer.load(TokenIssuer.defaultHome());
+            String token = issuer.mint(flags.getOrDefault("user", "cli"), false, Duration.ofHours(1));
+            String model = flags.get("model");
+            String adminToken = model == null ? null : issuer.mint("cli-admin", true, Duration.ofHours(1));
             Long seed;
             try {
                 seed = flags.containsKey("seed") ? Long.valueOf(flags.get("seed")) : null;
@@ -139,8 +143,8 @@ public final class Cli {
                 System.err.println("--seed must be a whole number from 1 to 4294967295");
                 return 2;
             }
-            return new StageRun(HTTP, api, token).run(photo, bytes, format, room, style, flags.get("mode"), seed,
-                    Path.of(flags.get("out")));
+            return new StageRun(HTTP, api, token, adminToken).run(photo, bytes, format, room, style, flags.get("mode"),
+                    seed, Path.of(flags.get("out")), model);
         } finally {
             if (own != null) own.close();
         }

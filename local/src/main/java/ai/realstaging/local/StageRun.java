@@ -10,14 +10,48 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
-/** `./realstaging stage`: one photo through the whole flow, with progress, the staged file written out. */
+/**
+ * `./realstaging stage`: one photo through the whole flow, with progress, the staged file written out.
+ * With a model, the run first makes it the active model through the admin API (a locally minted
+ * admin token) and gives the previous one back afterwards: the engine picks the model per job, as
+ * in production, so the CLI switches it the way an admin would.
+ */
 final class StageRun {
     private static final Duration TIMEOUT = Duration.ofMinutes(3);
 
     private final ApiClient api;
+    private final ApiClient admin;
 
-    StageRun(HttpClient http, URI apiUrl, String token) {
+    StageRun(HttpClient http, URI apiUrl, String token, String adminToken) {
         this.api = new ApiClient(http, apiUrl, token);
+        this.admin = adminToken == null ? null : new ApiClient(http, apiUrl, adminToken);
+    }
+
+    int run(Path photo, byte[] bytes, ImageFormat format, String room, String style, String mode, Long seed, Path out,
+            String model) throws Exception {
+        if (model == null) {
+            return run(photo, bytes, format, room, style, mode, seed, out);
+        }
+        ApiClient.Reply models = admin.get("/v1/admin/models");
+        if (models.status() != 200) return problem("list the models", models);
+        String previous = null;
+        for (JsonNode item : models.body().path("items")) {
+            if (item.path("active").asBoolean()) previous = item.path("id").asText();
+        }
+        if (model.equals(previous)) {
+            progress("model " + model + " (already active)");
+            return run(photo, bytes, format, room, style, mode, seed, out);
+        }
+        ApiClient.Reply switched = admin.put("/v1/admin/models/active", Map.of("model_id", model));
+        if (switched.status() != 200) return problem("switch to model " + model, switched);
+        progress("model " + model + " is active for this run (was " + previous + ")");
+        try {
+            return run(photo, bytes, format, room, style, mode, seed, out);
+        } finally {
+            ApiClient.Reply restored = admin.put("/v1/admin/models/active", Map.of("model_id", previous));
+            if (restored.status() == 200) progress("model " + previous + " is active again");
+            else problem("switch back to model " + previous, restored);
+        }
     }
 
     int run(Path photo, byte[] bytes, ImageFormat format, String room, String style, String mode, Long seed, Path out)

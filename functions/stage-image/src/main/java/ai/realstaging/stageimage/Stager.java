@@ -119,6 +119,10 @@ final class Stager {
                 return later(image, receiveCount, "no time left to copy the output");
             }
             byte[] bytes = download(output);
+            if (bytes == null) {
+                return fail(image, "model_output_too_large", "The AI model returned a file larger than "
+                        + MAX_OUTPUT_BYTES / (1024 * 1024) + " MB. Retry it, or try another style.");
+            }
             Optional<ImageFormat> format = ImageFormat.sniff(bytes);
             if (format.isEmpty()) {
                 return fail(image, "model_bad_output", "The AI model returned something that is not an image.");
@@ -288,14 +292,11 @@ final class Stager {
         });
     }
 
+    /** The output file, or null when it is larger than we store (read no further than that). */
     private byte[] download(URI output) throws ReplicateException, IOException {
         try (InputStream in = replicate.download(output).body()) {
             byte[] bytes = in.readNBytes((int) MAX_OUTPUT_BYTES + 1);
-            if (bytes.length > MAX_OUTPUT_BYTES) {
-                throw new ReplicateException(ReplicateException.Kind.PERMANENT, 0, "output larger than "
-                        + MAX_OUTPUT_BYTES + " bytes", null, null);
-            }
-            return bytes;
+            return bytes.length > MAX_OUTPUT_BYTES ? null : bytes;
         }
     }
 

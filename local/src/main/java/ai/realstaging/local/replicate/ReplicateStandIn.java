@@ -61,6 +61,7 @@ public final class ReplicateStandIn implements AutoCloseable {
   private final ArrayDeque<Fault> faults = new ArrayDeque<>();
   private final AtomicInteger created = new AtomicInteger();
   private final AtomicInteger listCalls = new AtomicInteger();
+  private final AtomicInteger createCalls = new AtomicInteger();
   private final byte[] apiToken;
   private final HttpServer server;
   private final String baseUrl;
@@ -107,6 +108,18 @@ public final class ReplicateStandIn implements AutoCloseable {
 
   public int createCount() {
     return created.get();
+  }
+
+  /** How many create requests arrived, refused ones (429, 5xx, 4xx) included. */
+  public int createRequestCount() {
+    return createCalls.get();
+  }
+
+  /** Drops the faults not used up yet (a test's leftovers must not hit the next one). */
+  public void clearFaults() {
+    synchronized (faults) {
+      faults.clear();
+    }
   }
 
   /** How many list pages were asked for: a create whose answer was lost is looked for there. */
@@ -199,6 +212,7 @@ public final class ReplicateStandIn implements AutoCloseable {
   }
 
   private void create(HttpExchange ex, String modelFromPath) throws IOException, InterruptedException {
+    createCalls.incrementAndGet();
     byte[] raw;
     try (InputStream in = ex.getRequestBody()) {
       raw = in.readAllBytes();
