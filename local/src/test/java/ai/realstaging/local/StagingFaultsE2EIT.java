@@ -152,6 +152,10 @@ class StagingFaultsE2EIT {
         assertThat(outcome.createRequests()).isEqualTo(1);
         assertThat(outcome.deliveries()).isEqualTo(1);
         assertThat(messages("StagingDeadLetterQueue")).isZero();
+        Prediction made = replicate.predictions().stream()
+                .filter(p -> madeFor(p, outcome.image().path("original_id").asText())).findFirst().orElseThrow();
+        assertThat((String) made.input().get("prompt")).as("the prompt the model got").contains("living room")
+                .endsWith(ai.realstaging.common.staging.Prompts.GUARD_RAILS);
     }
 
     // ---- faults on the create call ----

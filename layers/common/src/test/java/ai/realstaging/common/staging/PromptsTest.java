@@ -3,7 +3,11 @@ package ai.realstaging.common.staging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.realstaging.common.api.CatalogView;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 class PromptsTest {
@@ -24,6 +28,52 @@ class PromptsTest {
             }
         }
         assertThat(checked).isEqualTo(8 * 11 * 3);
+    }
+
+    private static Set<String> ids(List<CatalogView.Choice> choices) {
+        return choices.stream().map(CatalogView.Choice::id).collect(Collectors.toSet());
+    }
+
+    @Test
+    void getCatalogOffersExactlyWhatThePromptLibraryServes() {
+        CatalogView catalog = CatalogView.CURRENT;
+
+        assertThat(ids(catalog.roomTypes())).isEqualTo(Prompts.roomTypes()).containsExactlyInAnyOrder("living_room",
+                "bedroom", "kitchen", "bathroom", "dining_room", "office", "entryway", "outdoor");
+        assertThat(ids(catalog.styles())).isEqualTo(Prompts.styles()).hasSizeGreaterThanOrEqualTo(10).contains("modern",
+                "contemporary", "traditional", "industrial", "scandinavian", "minimalist", "coastal", "farmhouse",
+                "mid_century", "luxury");
+        assertThat(ids(catalog.modes())).isEqualTo(Prompts.modes())
+                .containsExactlyInAnyOrder("stage", "declutter", "declutter_and_stage");
+        assertThat(catalog.roomTypes()).allSatisfy(c -> assertThat(c.label()).isNotBlank());
+        assertThat(catalog.styles()).allSatisfy(c -> assertThat(c.label()).isNotBlank());
+    }
+
+    @Test
+    void everyComposedPromptEndsWithTheStructuralGuardRailsCustomOnesToo() {
+        for (String room : Prompts.roomTypes()) {
+            for (String style : Prompts.styles()) {
+                for (String mode : Prompts.modes()) {
+                    for (String custom : new String[] {null, "Make it warm and inviting for a young family."}) {
+                        String prompt = Prompts.compose(room, style, mode, custom);
+                        assertThat(prompt).as("%s/%s/%s/%s", room, style, mode, custom).endsWith(Prompts.GUARD_RAILS)
+                                .contains("walls", "windows", "doors", "floors", "ceilings", "fixtures", "view");
+                        // The guard rails come once, last: nothing after them can take them back.
+                        assertThat(prompt.indexOf(Prompts.GUARD_RAILS)).isEqualTo(prompt.length() - Prompts.GUARD_RAILS.length());
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void anIdTheLibraryDoesNotKnowIsRefusedRatherThanGuessed() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Prompts.compose("garage", "modern", "stage", null))
+                .isInstanceOf(IllegalArgumentException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Prompts.compose("bedroom", "gothic", "stage", null))
+                .isInstanceOf(IllegalArgumentException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Prompts.compose("bedroom", "modern", "repaint", null))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
