@@ -66,6 +66,8 @@ public final class ReplicateStandIn implements AutoCloseable {
   private final HttpServer server;
   private final String baseUrl;
   volatile Duration processingTime = Duration.ofMillis(300);
+  /** When set, predictions without a fault answer this JPEG at once, skipping the photo and the painting. */
+  volatile byte[] instantOutput;
 
   private ReplicateStandIn(String host, int port, String apiToken) throws IOException, InterruptedException {
     this.apiToken = apiToken.getBytes(StandardCharsets.UTF_8);
@@ -97,6 +99,15 @@ public final class ReplicateStandIn implements AutoCloseable {
   public void setProcessingTime(Duration d) {
     if (d == null || d.isNegative()) throw new IllegalArgumentException("bad processing time: " + d);
     processingTime = d;
+  }
+
+  /**
+   * An instant model for benchmarks: predictions (without a fault) succeed as soon as they start,
+   * answering {@code jpeg} as their output file, so what is measured is everything but the model.
+   * Null turns it off. Combine with {@code setProcessingTime(Duration.ZERO)}.
+   */
+  public void setInstantOutput(byte[] jpeg) {
+    instantOutput = jpeg;
   }
 
   /** Queues a fault for the next create; see {@link Fault} for which creates use one up. */

@@ -59,7 +59,17 @@ final class StagingWork implements AutoCloseable {
       switch (run.fault) {
         case Fault.PredictionFails(String e) -> { status = "failed"; error = e; }
         case Fault.PredictionCanceled() -> status = "canceled";
-        case null, default -> {
+        case null -> {
+          byte[] instant = standIn.instantOutput;
+          try {
+            files = instant != null ? List.of(new OutputFile("out-0.jpg", "image/jpeg", instant, instant.length)) : produce(run);
+          } catch (Failure f) {
+            run.log(f.getMessage());
+            status = "failed";
+            error = f.getMessage();
+          }
+        }
+        default -> {
           try {
             files = produce(run);
           } catch (Failure f) {
