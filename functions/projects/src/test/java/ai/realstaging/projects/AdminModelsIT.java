@@ -7,7 +7,6 @@ import ai.realstaging.common.auth.Identity;
 import ai.realstaging.common.config.SecretBox;
 import ai.realstaging.common.db.Database;
 import ai.realstaging.common.http.Json;
-import ai.realstaging.common.staging.ModelRegistry;
 import ai.realstaging.common.staging.ModelSelection;
 import ai.realstaging.common.testing.Events;
 import ai.realstaging.common.testing.OfflineAws;
@@ -28,7 +27,7 @@ class AdminModelsIT {
     private static final String KEY = "sk-proj-customer-key-0123456789abcdef";
 
     private final TestDatabase db = TestDatabase.shared();
-    private final SecretBox box = new SecretBox(() -> "admin-models-it-key-material-0123456789");
+    private final SecretBox box = TestAdmin.SECRETS;
     private Database database;
     private OfflineAws aws;
     private ProjectsHandler handler;
@@ -39,10 +38,8 @@ class AdminModelsIT {
         db.update("DELETE FROM model_configs");
         aws = new OfflineAws();
         database = db.newDatabase();
-        ModelRegistry registry = new ModelRegistry();
-        handler = new ProjectsHandler(new ProjectService(database, aws.storage("bucket")),
-                new AdminService(database, new ModelSelection(registry, registry.defaultModel(), box), box),
-                Identity.DEFAULT_ROLES_CLAIM);
+        handler = new ProjectsHandler(new ProjectService(database, aws.storage("bucket"), aws.queue()),
+                TestAdmin.on(database), Identity.DEFAULT_ROLES_CLAIM);
     }
 
     @AfterEach

@@ -53,10 +53,7 @@ class ProjectsHandlerIT {
     }
 
     private ProjectsHandler handlerWith(Database database) {
-        var registry = new ai.realstaging.common.staging.ModelRegistry();
-        var box = new ai.realstaging.common.config.SecretBox(() -> "projects-handler-it-key-material-0123456");
-        return new ProjectsHandler(new ProjectService(database, aws.storage(BUCKET)), new AdminService(database,
-                new ai.realstaging.common.staging.ModelSelection(registry, registry.defaultModel(), box), box),
+        return new ProjectsHandler(new ProjectService(database, aws.storage(BUCKET), aws.queue()), TestAdmin.on(database),
                 Identity.DEFAULT_ROLES_CLAIM);
     }
 

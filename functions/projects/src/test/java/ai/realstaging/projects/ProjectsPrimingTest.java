@@ -22,10 +22,9 @@ class ProjectsPrimingTest {
             attempts.incrementAndGet();
             return DriverManager.getConnection(url, "postgres", null);
         });
-        var registry = new ai.realstaging.common.staging.ModelRegistry();
-        var box = new ai.realstaging.common.config.SecretBox(() -> "priming-test-key-material-0123456789ab");
-        ProjectsHandler handler = new ProjectsHandler(new ProjectService(database, new Storage((software.amazon.awssdk.services.s3.S3Client) null, null, "bucket")),
-                new AdminService(database, new ai.realstaging.common.staging.ModelSelection(registry, registry.defaultModel(), box), box),
+        ProjectsHandler handler = new ProjectsHandler(new ProjectService(database, new Storage((software.amazon.awssdk.services.s3.S3Client) null, null, "bucket"),
+                new ai.realstaging.common.queue.StagingQueue((software.amazon.awssdk.services.sqs.SqsClient) null, "queue")),
+                TestAdmin.on(database),
                 Identity.DEFAULT_ROLES_CLAIM);
 
         Field field = ProjectsHandler.class.getDeclaredField("priming");

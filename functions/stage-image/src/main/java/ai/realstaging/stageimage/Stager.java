@@ -21,12 +21,14 @@ import ai.realstaging.common.staging.ReplicateException;
 import ai.realstaging.common.staging.StagingModel;
 import ai.realstaging.common.storage.ObjectKeys;
 import ai.realstaging.common.storage.Storage;
+import ai.realstaging.common.storage.StorageDeletions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -147,6 +149,9 @@ final class Stager {
                 if (ImageRepository.markReady(c, image.id(), key, format.get().contentType(), cost, modelMs, totalMs)
                         .isPresent()) {
                     Quota.consume(c, image.id());
+                } else if (ImageRepository.find(c, image.id()).isEmpty()) {
+                    // Deleted while the model ran: the file just written belongs to no one.
+                    StorageDeletions.enqueue(c, List.of(key));
                 }
                 return null;
             });
@@ -223,6 +228,13 @@ final class Stager {
             PredictionAttempts.Attempt attempt = earlier.get();
             Optional<Prediction> orphan = replicate.findByMarker(attempt.marker().toString(),
                     attempt.startedAt().minus(CLOCK_SKEW), settings.listPages());
+            if (orphan.isPresent() && orphan.get().terminal() && !orphan.get().succeeded()) {
+                // It definitively failed (or was canceled at its deadline): nothing of it can be used,
+                // so this is the one case where a second prediction for the image is paid for.
+                LOG.info("image {}: the lost create's prediction {} ended {}; creating again", image.id(),
+                        orphan.get().id(), orphan.get().status());
+                return create(image, original);
+            }
             if (orphan.isPresent()) {
                 LOG.info("image {}: found prediction {} of a create whose answer was lost; resuming it", image.id(),
                         orphan.get().id());

@@ -128,7 +128,8 @@ final class FakeReplicate implements AutoCloseable {
         lists.incrementAndGet();
         List<Object> results = new java.util.ArrayList<>();
         for (String id : order.reversed()) {
-            Map<String, Object> p = new LinkedHashMap<>(Json.MAPPER.convertValue(Json.read(prediction(id, "processing")),
+            Map<String, Object> p = new LinkedHashMap<>(Json.MAPPER.convertValue(Json.read(prediction(id,
+                    pollsLeft.get(id).get() > 0 ? "processing" : finalStatus.get(id))),
                     Map.class));
             p.put("input", inputs.get(id));
             p.put("created_at", java.time.Instant.now().toString());

@@ -610,6 +610,22 @@ class StageImageHandlerIT {
     }
 
     @Test
+    void aLostCreateWhosePredictionDefinitivelyFailedIsTheOneCaseOfASecondCreate() {
+        replicate.script = new FakeReplicate.Script(FakeReplicate.DROP, 0, "failed");
+        TestDatabase.Upload upload = queued("modern");
+        UUID id = upload.image().id();
+        invoke(batch(stageMessage(id, 1)));
+        replicate.existing("pred1xyz", 0, "failed");
+        replicate.script = new FakeReplicate.Script(201, 0, "succeeded");
+
+        assertThat(invoke(batch(stageMessage(id, 2))).getBatchItemFailures()).isEmpty();
+
+        assertThat(replicate.creates).hasValue(2);
+        assertThat(image(id).status()).isEqualTo(ImageStatus.READY);
+        assertThat(image(id).predictionId()).isEqualTo("pred2xyz");
+    }
+
+    @Test
     void aLostCreateThatMadeNothingIsCreatedAgainOnlyOnceNoAnswerCanStillBeInFlight() {
         replicate.script = new FakeReplicate.Script(FakeReplicate.DROP_BEFORE_CREATE, 0, "succeeded");
         TestDatabase.Upload upload = queued("modern");
