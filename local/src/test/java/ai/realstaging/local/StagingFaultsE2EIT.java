@@ -324,6 +324,30 @@ class StagingFaultsE2EIT {
     }
 
     @Test
+    void aWebpOutputIsStoredAsAWebpWithTheDisclosureLabel() throws Exception {
+        assertThat(admin.put("/v1/admin/models/qwen-image-edit/config", Map.of("parameters",
+                Map.of("output_format", "webp"))).status()).isEqualTo(200);
+
+        Outcome outcome = stageOnePhoto();
+
+        assertReady(outcome);
+        assertThat(db.queryString("SELECT staged_key FROM images WHERE id = ?::uuid", outcome.image().path("id").asText()))
+                .endsWith(".webp");
+        java.net.http.HttpResponse<byte[]> staged = api.download(outcome.image().path("urls").path("staged").asText());
+        assertThat(staged.headers().firstValue("Content-Type")).hasValue("image/webp");
+        java.awt.image.BufferedImage image = ai.realstaging.common.staging.WebpLossless.decode(staged.body());
+        var label = ai.realstaging.common.staging.DisclosureLabel.placement(image.getWidth(), image.getHeight());
+        int white = 0;
+        for (int y = label.y(); y < label.y() + label.height(); y++) {
+            for (int x = label.x(); x < label.x() + label.width(); x++) {
+                if ((image.getRGB(x, y) & 0xFFFFFF) == 0xFFFFFF) white++;
+            }
+        }
+        assertThat(white).as("the label's white text").isGreaterThan(50);
+        db.update("DELETE FROM model_configs");
+    }
+
+    @Test
     void gptImage1RunsWithTheCustomersKeyOnceAnAdminSetIt() throws Exception {
         String key = "sk-proj-e2e-customer-key-0123456789";
         assertThat(admin.put("/v1/admin/models/active", Map.of("model_id", "gpt-image-1")).status()).isEqualTo(422);

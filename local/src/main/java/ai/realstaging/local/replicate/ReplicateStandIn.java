@@ -38,8 +38,7 @@ import java.util.regex.Pattern;
  * the photo as output, injectable faults.
  *
  * <p>Serves {@code /v1/...} (Bearer or Token auth) and output files under {@code /files/...} (no
- * auth, like replicate.delivery). It encodes JPEG and PNG only: where a model defaults to webp
- * (qwen-image-edit, gpt-image-1) the caller must ask for jpg/jpeg/png, or the create answers 422.
+ * auth, like replicate.delivery). Outputs are JPEG, PNG or (lossless) WebP, as the input asks.
  */
 public final class ReplicateStandIn implements AutoCloseable {
 
@@ -282,10 +281,6 @@ public final class ReplicateStandIn implements AutoCloseable {
       return;
     }
     if (problems.isEmpty()) problems = ModelSchemas.validate(model, input);
-    if (problems.isEmpty() && "webp".equals(model.effective(input, model.formatField()))) {
-      problems = List.of(new InvalidField("enum", "input." + model.formatField(), "The local Replicate stand-in "
-          + "encodes jpg/png only; set " + model.formatField() + " to jpg or png (webp is this model's default)"));
-    }
     if (!problems.isEmpty()) {
       invalid(ex, problems);
       return;

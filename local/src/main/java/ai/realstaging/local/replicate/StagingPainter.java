@@ -10,6 +10,7 @@ import java.awt.geom.Ellipse2D;
 import java.awt.geom.Line2D;
 import java.awt.geom.Path2D;
 import java.awt.geom.RoundRectangle2D;
+import ai.realstaging.common.staging.WebpLossless;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
 import java.io.ByteArrayInputStream;
@@ -45,12 +46,19 @@ final class StagingPainter {
   private StagingPainter() {}
 
   static Decoded decode(byte[] bytes) throws IOException {
-    // A memory-cached stream, or ImageIO spools to temp files; read(ImageInputStream) closes it itself.
-    BufferedImage image = ImageIO.read(new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes)));
+    BufferedImage image;
+    try {
+      // WebP decodes through TwelveMonkeys (common's dependency); a memory-cached stream, or ImageIO
+      // spools to temp files; read(ImageInputStream) closes it itself.
+      image = webpSize(bytes) != null ? WebpLossless.decode(bytes)
+          : ImageIO.read(new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes)));
+    } catch (IOException e) {
+      image = null;
+    }
     if (image != null) return new Decoded(image, image.getWidth(), image.getHeight());
     int[] size = webpSize(bytes);
     if (size == null) throw new IOException("cannot identify image file");
-    LOG.log(System.Logger.Level.INFO, "Input is WebP ({0}x{1}); ImageIO cannot decode it, so the stand-in "
+    LOG.log(System.Logger.Level.INFO, "Input is a WebP ({0}x{1}) whose pixels do not decode, so the stand-in "
         + "draws on a neutral canvas of that size", size[0], size[1]);
     return new Decoded(null, size[0], size[1]);
   }
@@ -100,8 +108,10 @@ final class StagingPainter {
     return out;
   }
 
-  /** JPEG at {@code quality} (0–100) or PNG; ImageIO has no WebP writer, which is why webp is refused at create. */
-  static byte[] encode(BufferedImage image, boolean jpeg, int quality) throws IOException {
+  /** JPEG at {@code quality} (0–100), PNG, or lossless WebP (our own encoder: ImageIO has no WebP writer). */
+  static byte[] encode(BufferedImage image, String format, int quality) throws IOException {
+    if (format.equals("webp")) return WebpLossless.encode(image);
+    boolean jpeg = !format.equals("png");
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     ImageWriter writer = ImageIO.getImageWritersByFormatName(jpeg ? "jpeg" : "png").next();
     try (var out = new MemoryCacheImageOutputStream(bytes)) {

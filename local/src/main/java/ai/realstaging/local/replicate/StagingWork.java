@@ -113,13 +113,14 @@ final class StagingWork implements AutoCloseable {
         : in.toString().hashCode() & 0x7fffffffL; // no seed input (seedream, gpt-image-1): reruns match
     run.log("Using seed: " + seed);
     int[] size = outputSize(model, in, photo);
-    boolean jpeg = !"png".equals(model.effective(in, model.formatField())); // none (seedream) means JPEG
+    Object requested = model.effective(in, model.formatField()); // none (seedream) means JPEG
+    String format = "png".equals(requested) ? "png" : "webp".equals(requested) ? "webp" : "jpg";
     int quality = model.qualityField() == null ? 90 : ((Number) model.effective(in, model.qualityField())).intValue();
     Object count = model.fields().containsKey("number_of_images") ? model.effective(in, "number_of_images") : 1L;
     List<OutputFile> files = new ArrayList<>();
     for (int n = 0; n < ((Number) count).intValue(); n++) {
-      byte[] bytes = StagingPainter.encode(StagingPainter.paint(photo, size[0], size[1], seed + n), jpeg, quality);
-      String name = "out-" + n + (jpeg ? ".jpg" : ".png"), type = jpeg ? "image/jpeg" : "image/png";
+      byte[] bytes = StagingPainter.encode(StagingPainter.paint(photo, size[0], size[1], seed + n), format, quality);
+      String name = "out-" + n + "." + format, type = format.equals("jpg") ? "image/jpeg" : "image/" + format;
       files.add(switch (run.fault) {
         case Fault.OutputNotAnImage() -> new OutputFile(name, "text/html; charset=utf-8", HTML, HTML.length);
         case Fault.OutputTooLarge(long length) -> new OutputFile(name, type, Arrays.copyOf(bytes, (int) Math.min(bytes.length, length)), length);

@@ -46,8 +46,9 @@ class ReplicateStagingPainterTest {
   void paintingWithoutAnInputPhotoDrawsAStagedRoomAnyway() throws Exception {
     var image = StagingPainter.paint(null, 320, 200, 1);
     assertThat(image.getWidth()).isEqualTo(320);
-    assertThat(StagingPainter.encode(image, true, 80)).startsWith((byte) 0xff, (byte) 0xd8);
-    assertThat(StagingPainter.encode(image, false, 0)).startsWith((byte) 0x89, (byte) 'P', (byte) 'N', (byte) 'G');
+    assertThat(StagingPainter.encode(image, "jpg", 80)).startsWith((byte) 0xff, (byte) 0xd8);
+    assertThat(StagingPainter.encode(image, "png", 0)).startsWith((byte) 0x89, (byte) 'P', (byte) 'N', (byte) 'G');
+    assertThat(StagingPainter.encode(image, "webp", 0)).startsWith((byte) 'R', (byte) 'I', (byte) 'F', (byte) 'F');
   }
 
   /** A WebP file that is only a VP8X header: enough for the stand-in, which reads the size only. */

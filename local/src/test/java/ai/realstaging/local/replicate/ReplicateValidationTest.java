@@ -101,18 +101,17 @@ class ReplicateValidationTest {
   }
 
   @Test
-  void webpOutputIs422BecauseTheStandInEncodesJpgAndPngOnly() throws Exception {
+  void webpOutputAskedForOrByDefaultIsServedAsAWebpThatDecodes() throws Exception {
     String input = "\"image\":\"" + t.photoUrl("/room.jpg") + "\",\"prompt\":\"stage\"";
-    HttpResponse<String> explicit = t.post("/v1/models/qwen/qwen-image-edit/predictions",
-        "{\"input\":{" + input + ",\"output_format\":\"webp\"}}");
-    HttpResponse<String> byDefault = t.post("/v1/models/qwen/qwen-image-edit/predictions", "{\"input\":{" + input + "}}");
-
-    for (HttpResponse<String> r : java.util.List.of(explicit, byDefault)) {
-      assertThat(r.statusCode()).isEqualTo(422);
-      assertThat(json(r).get("invalid_fields").get(0).get("field").asText()).isEqualTo("input.output_format");
-      assertThat(json(r).get("detail").asText()).contains("jpg/png only");
+    for (String body : java.util.List.of("{\"input\":{" + input + ",\"output_format\":\"webp\"}}", "{\"input\":{" + input + "}}")) {
+      HttpResponse<String> r = t.post("/v1/models/qwen/qwen-image-edit/predictions", body, "Prefer", "wait");
+      assertThat(r.statusCode()).isEqualTo(201);
+      JsonNode p = json(r);
+      assertThat(p.get("status").asText()).as(p.toString()).isEqualTo("succeeded");
+      HttpResponse<byte[]> file = t.download(p.get("output").get(0).asText());
+      assertThat(file.headers().firstValue("Content-Type")).hasValue("image/webp");
+      assertThat(ai.realstaging.common.staging.WebpLossless.decode(file.body()).getWidth()).isEqualTo(640);
     }
-    assertThat(t.standIn.createCount()).isZero();
   }
 
   @Test
