@@ -52,7 +52,11 @@ final class FunctionPool {
             RequestHandler<Object, Object> h = handler;
             LocalContext context = new LocalContext(name, memoryMb, timeoutSeconds);
             java.util.concurrent.FutureTask<Object> task = new java.util.concurrent.FutureTask<>(() -> h.handleRequest(event, context));
-            Thread.ofVirtual().name(name + "-invocation").start(task);
+            // A platform thread, as Lambda runs a handler. On a virtual thread (JDK 25.0.3), after the
+            // JIT had warmed up, locals of Router.handle read null right after a non-null check when
+            // an exception came out of JDBC work inside a synchronized method: an invocation failed
+            // with an impossible NullPointerException. Platform threads never showed it.
+            Thread.ofPlatform().daemon().name(name + "-invocation").start(task);
             try {
                 return task.get(timeoutSeconds, java.util.concurrent.TimeUnit.SECONDS);
             } catch (java.util.concurrent.TimeoutException e) {

@@ -16,8 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * SQS entry point of the staging pipeline. Messages of a batch run concurrently (model calls are
- * mostly waiting); each one that should be retried is reported as a batch item failure.
+ * SQS entry point of the staging pipeline. Messages of a batch run concurrently, a thread each (model
+ * calls are mostly waiting); each one that should be retried is reported as a batch item failure.
  */
 public final class StageImageHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
     private static final Logger LOG = LoggerFactory.getLogger(StageImageHandler.class);
@@ -42,7 +42,10 @@ public final class StageImageHandler implements RequestHandler<SQSEvent, SQSBatc
             Deadline deadline = Deadline.in(Duration.ofMillis(context.getRemainingTimeInMillis()));
             List<SQSEvent.SQSMessage> messages = event.getRecords() == null ? List.of() : event.getRecords();
             List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
-            try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
+            // One platform thread per message (at most 10): cheap at that count, and clear of the
+            // JDK 25.0.3 virtual-thread fault seen in the local stack (see FunctionPool), since every
+            // message does JDBC work inside Database's synchronized methods.
+            try (ExecutorService workers = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().daemon().factory())) {
                 List<Future<Outcome>> outcomes = new ArrayList<>();
                 for (SQSEvent.SQSMessage message : messages) {
                     outcomes.add(workers.submit(() -> pipeline.process(message.getBody(), receiveCount(message), deadline)));
