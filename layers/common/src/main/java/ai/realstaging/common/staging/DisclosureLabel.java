@@ -10,6 +10,8 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /**
  * Burns a small "Virtually staged" label into the bottom-right corner of a staged photo, as MLS
@@ -65,7 +67,7 @@ public final class DisclosureLabel {
      */
     public static byte[] apply(byte[] image, ImageFormat format) throws IOException {
         BufferedImage decoded = format == ImageFormat.WEBP ? WebpLossless.decode(image)
-                : ImageIO.read(new ByteArrayInputStream(image));
+                : ImageIO.read(new MemoryCacheImageInputStream(new ByteArrayInputStream(image)));
         if (decoded == null) {
             throw new IOException("the " + format + " image cannot be decoded");
         }
@@ -124,7 +126,8 @@ public final class DisclosureLabel {
         }
         ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (ImageOutputStream stream = ImageIO.createImageOutputStream(out)) {
+        // In memory: ImageIO's default stream for a byte array spools through a temporary file.
+        try (ImageOutputStream stream = new MemoryCacheImageOutputStream(out)) {
             writer.setOutput(stream);
             ImageWriteParam param = writer.getDefaultWriteParam();
             param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
@@ -138,8 +141,12 @@ public final class DisclosureLabel {
 
     private static byte[] png(BufferedImage image) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        if (!ImageIO.write(image, "png", out)) {
-            throw new IOException("no PNG writer");
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
+        try (ImageOutputStream stream = new MemoryCacheImageOutputStream(out)) {
+            writer.setOutput(stream);
+            writer.write(image);
+        } finally {
+            writer.dispose();
         }
         return out.toByteArray();
     }

@@ -11,6 +11,7 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Checks an uploaded photo before any model money is spent: the size as declared, the first bytes
@@ -58,7 +59,7 @@ public final class ImageVerifier {
     }
 
     private static Verified verifyWithImageIo(byte[] bytes, ImageFormat format) throws Rejected {
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
                 throw new Rejected("undecodable", "The image could not be read");

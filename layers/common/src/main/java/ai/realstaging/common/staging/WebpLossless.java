@@ -9,6 +9,7 @@ import java.util.PriorityQueue;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * WebP for the disclosure label: decodes any WebP (lossy or lossless, via TwelveMonkeys) and
@@ -29,7 +30,7 @@ public final class WebpLossless {
 
     public static BufferedImage decode(byte[] webp) throws IOException {
         ImageReader reader = new WebPImageReaderSpi().createReaderInstance(null);
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(webp))) {
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(webp))) {
             reader.setInput(in);
             return reader.read(0);
         } catch (RuntimeException e) {
