@@ -31,6 +31,8 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.CloudFormationCustomResourceEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 
@@ -49,6 +51,18 @@ class TemplateTest {
 
     static Stream<Named<FunctionDef>> httpFunctions() {
         return functions().filter(f -> !f.getPayload().routes().isEmpty());
+    }
+
+    private static final List<WebSocketApiDef> WEBSOCKET_APIS = WebSocketApiDef.all(TEMPLATE);
+
+    private static boolean behindWebSocketApi(String functionId) {
+        return WEBSOCKET_APIS.stream().anyMatch(api -> api.routes().stream()
+                .anyMatch(r -> r.functionLogicalId().equals(functionId)));
+    }
+
+    /** Users wait on these: HTTP routes and WebSocket routes. */
+    static Stream<Named<FunctionDef>> userFacingFunctions() {
+        return functions().filter(f -> !f.getPayload().routes().isEmpty() || behindWebSocketApi(f.getPayload().logicalId()));
     }
 
     static Stream<Arguments> sqsSources() {
@@ -86,6 +100,9 @@ class TemplateTest {
         if (!function.routes().isEmpty()) {
             input = APIGatewayV2HTTPEvent.class;
             output = APIGatewayV2HTTPResponse.class;
+        } else if (behindWebSocketApi(function.logicalId())) {
+            input = APIGatewayV2WebSocketEvent.class;
+            output = APIGatewayV2WebSocketResponse.class;
         } else if (!function.sqsSources().isEmpty()) {
             input = SQSEvent.class;
             output = SQSBatchResponse.class;
@@ -129,8 +146,8 @@ class TemplateTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("httpFunctions")
-    void httpFunctionsUseSnapStartThroughAnAlias(FunctionDef function) {
+    @MethodSource("userFacingFunctions")
+    void userFacingFunctionsUseSnapStartThroughAnAlias(FunctionDef function) {
         assertThat(function.snapStart()).as("SnapStart ApplyOn PublishedVersions").isTrue();
         assertThat(function.autoPublishAlias()).as("AutoPublishAlias").isPresent();
     }
@@ -180,6 +197,40 @@ class TemplateTest {
         assertThat(bucketName).isInstanceOf(Map.class);
         String name = (String) ((Map<?, ?>) bucketName).get("Fn::Sub");
         assertThat(sourceArn).isEqualTo(Map.of("Fn::Sub", "arn:${AWS::Partition}:s3:::" + name));
+    }
+
+    @Test
+    void theWebSocketApiRoutesConnectDisconnectAndDefaultToTheBridgeOnStageWs() {
+        assertThat(WEBSOCKET_APIS).hasSize(1);
+        WebSocketApiDef api = WEBSOCKET_APIS.getFirst();
+
+        assertThat(api.routeSelectionExpression()).isEqualTo("$request.body.action");
+        assertThat(api.stageName()).isEqualTo("ws");
+        assertThat(api.routes()).extracting(WebSocketApiDef.Route::routeKey)
+                .containsExactlyInAnyOrder("$connect", "$disconnect", "$default");
+        assertThat(api.routes()).extracting(WebSocketApiDef.Route::functionLogicalId).containsOnly("SseBridgeFunction");
+        assertThat(api.route("$default").orElseThrow().returnsResponse()).as("pong goes back to the client").isTrue();
+        // API Gateway invokes the SnapStart alias, and may: a permission scoped to this API.
+        assertThat(String.valueOf(properties("WebSocketIntegration").get("IntegrationUri"))).contains("${SseBridgeFunction.Alias}");
+        Map<String, Object> permission = properties("SseBridgeInvokePermission");
+        assertThat(permission.get("FunctionName")).isEqualTo(Map.of("Ref", "SseBridgeFunction.Alias"));
+        assertThat(String.valueOf(permission.get("SourceArn"))).contains("${" + api.logicalId() + "}/*");
+    }
+
+    @Test
+    void thePublishersCallbackUrlAndPermissionNameTheWebSocketStage() {
+        WebSocketApiDef api = WEBSOCKET_APIS.getFirst();
+        FunctionDef staging = TEMPLATE.function("StageImageFunction").orElseThrow();
+
+        assertThat(staging.environment().get("REALTIME_TRANSPORT")).isEqualTo("websocket");
+        assertThat(String.valueOf(staging.environment().get("WEBSOCKET_CALLBACK_URL")))
+                .contains("${" + api.logicalId() + "}").endsWith("/" + api.stageName() + "}");
+        assertThat(TemplateTest.<List<Object>>at(properties("StageImageFunction"), "Policies"))
+                .contains(Map.of("Ref", "RealtimePublishPolicy"));
+        Map<String, Object> statement = at(properties("RealtimePublishPolicy"), "PolicyDocument", "Statement", 0);
+        assertThat(statement.get("Action")).isEqualTo("execute-api:ManageConnections");
+        assertThat(String.valueOf(statement.get("Resource")))
+                .contains("${" + api.logicalId() + "}/" + api.stageName() + "/POST/@connections/*");
     }
 
     // ------------------------------------------------------------------ helpers

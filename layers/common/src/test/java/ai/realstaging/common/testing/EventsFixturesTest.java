@@ -105,4 +105,29 @@ class EventsFixturesTest {
         assertThat(entity.getObject().getSizeAsLong()).isEqualTo(2483117L);
         assertThat(entity.getObject().getUrlDecodedKey()).endsWith("/living room.jpg");
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"websocket_connect.json", "websocket_ping.json", "websocket_disconnect.json"})
+    void webSocketEventsNameTheirRouteEventTypeAndConnection(String file) {
+        var event = Events.webSocket("websocket/" + file);
+        var context = event.getRequestContext();
+
+        String expectedType = switch (context.getRouteKey()) {
+            case "$connect" -> "CONNECT";
+            case "$disconnect" -> "DISCONNECT";
+            default -> "MESSAGE";
+        };
+        assertThat(context.getEventType()).isEqualTo(expectedType);
+        assertThat(context.getConnectionId()).isNotBlank();
+        assertThat(context.getStage()).isEqualTo("ws");
+        assertThat(context.getDomainName()).startsWith(context.getApiId() + ".execute-api.");
+        assertThat(context.getConnectedAt()).isPositive().isLessThanOrEqualTo(context.getRequestTimeEpoch());
+        if (expectedType.equals("CONNECT")) {
+            // The browser WebSocket API cannot set headers: the token travels as ?token=, as in AWS.
+            assertThat(event.getQueryStringParameters()).containsKey("token");
+        }
+        if (expectedType.equals("MESSAGE")) {
+            assertThat(Json.read(event.getBody()).path("action").asText()).isEqualTo("ping");
+        }
+    }
 }
