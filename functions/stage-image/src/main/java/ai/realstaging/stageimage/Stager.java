@@ -9,6 +9,7 @@ import ai.realstaging.common.model.Image;
 import ai.realstaging.common.model.Original;
 import ai.realstaging.common.observability.Observability;
 import ai.realstaging.common.queue.StagingQueue;
+import ai.realstaging.common.realtime.StatusUpdates;
 import ai.realstaging.common.staging.ImageFormat;
 import ai.realstaging.common.staging.Prediction;
 import ai.realstaging.common.staging.Prompts;
@@ -48,15 +49,17 @@ final class Stager {
     private final StagingModel model;
     private final Settings settings;
     private final StagingQueue queue;
+    private final StatusUpdates updates;
 
     Stager(Database db, Storage storage, StagingQueue queue, ReplicateClient replicate, StagingModel model,
-           Settings settings) {
+           Settings settings, StatusUpdates updates) {
         this.db = db;
         this.storage = storage;
         this.queue = queue;
         this.replicate = replicate;
         this.model = model;
         this.settings = settings;
+        this.updates = updates;
     }
 
     Outcome stage(UUID imageId, int receiveCount, Deadline deadline) {
@@ -66,6 +69,7 @@ final class Stager {
             return unclaimable(imageId);
         }
         Image image = claimed.get();
+        updates.image(image.id());
         try {
             Original original = db.read(c -> OriginalRepository.find(c, image.originalId())).orElseThrow();
             Prediction prediction = image.predictionId() != null
@@ -110,6 +114,7 @@ final class Stager {
                 }
                 return null;
             });
+            updates.image(image.id());
             Observability.count("ImagesStaged", 1);
             Observability.millis("StagingDuration", totalMs);
             LOG.info("image {} ready: model {} prediction {} in {} ms", image.id(), model.id(), prediction.id(), totalMs);
@@ -222,6 +227,7 @@ final class Stager {
             }
             return null;
         });
+        updates.image(image.id());
         Observability.count("ImagesFailed", 1);
         return Outcome.ACK;
     }

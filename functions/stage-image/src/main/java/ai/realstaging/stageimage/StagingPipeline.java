@@ -1,5 +1,6 @@
 package ai.realstaging.stageimage;
 
+import ai.realstaging.common.api.Views;
 import ai.realstaging.common.config.AwsClients;
 import ai.realstaging.common.config.Config;
 import ai.realstaging.common.config.Secret;
@@ -8,6 +9,8 @@ import ai.realstaging.common.db.Database;
 import ai.realstaging.common.db.DatabaseException;
 import ai.realstaging.common.queue.QueueMessage;
 import ai.realstaging.common.queue.StagingQueue;
+import ai.realstaging.common.realtime.Publisher;
+import ai.realstaging.common.realtime.StatusUpdates;
 import ai.realstaging.common.staging.ModelRegistry;
 import ai.realstaging.common.staging.ReplicateClient;
 import ai.realstaging.common.staging.StagingModel;
@@ -48,8 +51,9 @@ final class StagingPipeline {
                 Duration.ofMillis(config.getInt("STAGE_POLL_MILLIS", 1000)),
                 Duration.ofMinutes(30),
                 config.getInt("STAGE_CREATE_WAIT_SECONDS", 1));
-        return new StagingPipeline(new UploadVerifier(db, storage, queue),
-                new Stager(db, storage, queue, replicate, model, settings), queue);
+        StatusUpdates updates = new StatusUpdates(db, new Views(storage), Publisher.fromConfig(config, db, aws));
+        return new StagingPipeline(new UploadVerifier(db, storage, queue, updates),
+                new Stager(db, storage, queue, replicate, model, settings, updates), queue);
     }
 
     /**

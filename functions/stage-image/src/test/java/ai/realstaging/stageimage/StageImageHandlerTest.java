@@ -7,6 +7,7 @@ import ai.realstaging.common.db.ConnectionFactory;
 import ai.realstaging.common.db.Database;
 import ai.realstaging.common.db.DatabaseUrl;
 import ai.realstaging.common.queue.StagingQueue;
+import ai.realstaging.common.realtime.StatusUpdates;
 import ai.realstaging.common.staging.QwenImageEdit;
 import ai.realstaging.common.staging.ReplicateClient;
 import ai.realstaging.common.storage.Storage;
@@ -61,8 +62,10 @@ class StageImageHandlerTest {
         StagingQueue queue = new StagingQueue(sqs, nowhere + "/000000000000/staging");
         ReplicateClient replicate = new ReplicateClient(ReplicateClient.defaultHttpClient(), nowhere, () -> "token");
         Stager stager = new Stager(database, storage, queue, replicate, new QwenImageEdit(),
-                new Stager.Settings(Duration.ofMinutes(5), 5, Duration.ofMillis(10), Duration.ofMinutes(30), 1));
-        handler = new StageImageHandler(new StagingPipeline(new UploadVerifier(database, storage, queue), stager, queue));
+                new Stager.Settings(Duration.ofMinutes(5), 5, Duration.ofMillis(10), Duration.ofMinutes(30), 1),
+                StatusUpdates.disabled());
+        handler = new StageImageHandler(new StagingPipeline(
+                new UploadVerifier(database, storage, queue, StatusUpdates.disabled()), stager, queue));
     }
 
     @AfterEach
