@@ -62,7 +62,8 @@ public final class Cli {
                   invoke FUNCTION --event FILE            run one function on one event, like `sam local invoke`
                   test                                    run every test tier (mvn verify)
                 Environment: DATABASE_URL (else embedded PostgreSQL), AWS_ENDPOINT_URL (else in-JVM S3 and SQS),
-                REPLICATE_API_TOKEN (else the Replicate stand-in), REALSTAGING_HOME (issuer key; ~/.realstaging).""");
+                REDIS_URL (else embedded Redis), REPLICATE_API_TOKEN (else the Replicate stand-in),
+                REALSTAGING_HOME (issuer key; ~/.realstaging).""");
     }
 
     private static int up(Map<String, String> flags) throws Exception {
@@ -84,12 +85,16 @@ public final class Cli {
                   PostgreSQL      %s%s
                   Replicate       %s
                   JWKS            %s/.well-known/jwks.json   (issuer %s, audience %s)
+                  Live events     %s?token=TOKEN   (WebSocket API; {"action":"ping"} answers a pong)
+                                  %s/v1/events   (SSE; Authorization: Bearer, or ?ticket= from POST /v1/events/tickets)
+                  Redis           %s%s
                 Token for user "demo" (12 h; more with ./realstaging token --user NAME):
                 %s
                 Stop with Ctrl-C.""".formatted(stack.apiUrl(), stack.apiUrl(), stack.awsEndpoint(), LocalStack.BUCKET,
                 stack.queueUrl("StagingQueue"), redact(stack.databaseUrl()), stack.embeddedDatabase() ? " (embedded)" : "",
                 stack.replicate() == null ? "api.replicate.com (REPLICATE_API_TOKEN)" : stack.replicate().baseUrl() + " (stand-in)",
-                stack.apiUrl(), TokenIssuer.ISSUER, TokenIssuer.AUDIENCE, token));
+                stack.apiUrl(), TokenIssuer.ISSUER, TokenIssuer.AUDIENCE, stack.webSocketUrl(), stack.apiUrl(),
+                stack.redisUrl(), stack.realtime().embeddedRedis() ? " (embedded)" : "", token));
         stopped.await();
         return 0;
     }

@@ -74,6 +74,7 @@ public final class LocalStack implements AutoCloseable {
     private LocalDatabase database;
     private URI awsEndpoint;
     private ReplicateStandIn replicate;
+    private LocalRealtime realtime;
     private final Map<String, String> queueUrls = new LinkedHashMap<>();
     private final Map<String, String> queueArns = new LinkedHashMap<>();
     private final Map<String, FunctionPool> functions = new LinkedHashMap<>();
@@ -116,6 +117,10 @@ public final class LocalStack implements AutoCloseable {
             replicateBase = replicate.baseUrl().toString();
         }
 
+        // The WebSocket API listens next to the HTTP API (3000 → 3001), or on a free port when that is 0.
+        realtime = track(LocalRealtime.start(template, options.host(),
+                options.gatewayPort() == 0 ? 0 : options.gatewayPort() + 1, issuer.jwks(), this::function));
+
         Map<String, String> shared = new HashMap<>();
         shared.put("AWS_REGION", REGION);
         shared.put("AWS_ENDPOINT_URL", awsEndpoint.toString());
@@ -128,6 +133,7 @@ public final class LocalStack implements AutoCloseable {
         shared.put("REPLICATE_API_TOKEN", replicateToken);
         shared.put("AUTH_ROLES_CLAIM", TokenIssuer.ROLES_CLAIM);
         shared.put("STAGE_POLL_MILLIS", "250");
+        shared.putAll(realtime.settings());
 
         List<Gateway.Route> routes = new ArrayList<>();
         SqsClient esmClient = track(sqsClient());
@@ -148,6 +154,12 @@ public final class LocalStack implements AutoCloseable {
         }
         gateway = track(new Gateway(options.host(), options.gatewayPort(), routes, TokenIssuer.ISSUER,
                 TokenIssuer.AUDIENCE, issuer.jwks()).start(null));
+        try {
+            realtime.mountEventStream(gateway, Config.of(shared), gateway.baseUrl().resolve("/.well-known/jwks.json"));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while subscribing to Redis", e);
+        }
     }
 
     /** S3 and SQS on one endpoint, as LocalStack serves them, so AWS_ENDPOINT_URL covers both. */
@@ -235,6 +247,20 @@ public final class LocalStack implements AutoCloseable {
 
     public URI apiUrl() {
         return gateway.baseUrl();
+    }
+
+    /** ws://host:port/ws: the WebSocket API (connect with ?token=). */
+    public URI webSocketUrl() {
+        return realtime.webSocketUrl();
+    }
+
+    public URI redisUrl() {
+        return realtime.redisUrl();
+    }
+
+    /** The real-time pieces, for tests and the benchmark (open connections and streams). */
+    LocalRealtime realtime() {
+        return realtime;
     }
 
     public URI awsEndpoint() {
