@@ -43,6 +43,11 @@ public final class ProjectService {
         return new ProjectService(new Database(ConnectionFactory.fromConfig(config)), storage);
     }
 
+    /** The function's one connection, shared with its other services. */
+    Database database() {
+        return db;
+    }
+
     public boolean databaseUp() {
         return db.ping();
     }

@@ -104,9 +104,16 @@ class SamTemplateTest {
                 new HttpRoute("GET", "/v1/images/{id}", true),
                 new HttpRoute("GET", "/v1/catalog", false),
                 new HttpRoute("GET", "/v1/billing/plans", false),
-                new HttpRoute("GET", "/v1/billing/usage", true));
+                new HttpRoute("GET", "/v1/billing/usage", true),
+                new HttpRoute("POST", "/v1/billing/checkout", true),
+                new HttpRoute("POST", "/v1/billing/portal", true),
+                new HttpRoute("GET", "/v1/billing/subscription", true),
+                new HttpRoute("GET", "/v1/billing/invoices", true));
         assertThat(TEMPLATE.function("PresignFunction").orElseThrow().routes())
                 .containsExactly(new HttpRoute("POST", "/v1/projects/{id}/uploads", true));
+        // Stripe signs its events instead of sending a token.
+        assertThat(TEMPLATE.function("StripeWebhookFunction").orElseThrow().routes())
+                .containsExactly(new HttpRoute("POST", "/v1/webhooks/stripe", false));
         assertThat(TEMPLATE.function("StageImageFunction").orElseThrow().routes()).isEmpty();
     }
 
