@@ -92,6 +92,7 @@ class BillingE2EIT {
         assertThat(Instant.parse(usage.path("period_end").asText()))
                 .isAfter(Instant.parse(usage.path("period_start").asText()).plus(Duration.ofDays(27)));
 
+        assertThat(api.get("/v1/me").body().path("plan").asText()).isEqualTo("pro");
         JsonNode subscription = api.get("/v1/billing/subscription").body();
         assertThat(subscription.path("plan").asText()).isEqualTo("pro");
         assertThat(subscription.path("status").asText()).isEqualTo("active");

@@ -100,8 +100,17 @@ class SamTemplateTest {
                 new HttpRoute("POST", "/v1/projects", true),
                 new HttpRoute("GET", "/v1/projects", true),
                 new HttpRoute("GET", "/v1/projects/{id}", true),
+                new HttpRoute("PATCH", "/v1/projects/{id}", true),
+                new HttpRoute("DELETE", "/v1/projects/{id}", true),
                 new HttpRoute("GET", "/v1/projects/{id}/originals", true),
+                new HttpRoute("GET", "/v1/originals/{id}", true),
+                new HttpRoute("DELETE", "/v1/originals/{id}", true),
+                new HttpRoute("POST", "/v1/originals/{id}/images", true),
                 new HttpRoute("GET", "/v1/images/{id}", true),
+                new HttpRoute("DELETE", "/v1/images/{id}", true),
+                new HttpRoute("POST", "/v1/images/{id}/retry", true),
+                new HttpRoute("GET", "/v1/me", true),
+                new HttpRoute("PATCH", "/v1/me", true),
                 new HttpRoute("GET", "/v1/catalog", false),
                 new HttpRoute("GET", "/v1/billing/plans", false),
                 new HttpRoute("GET", "/v1/billing/usage", true),
@@ -109,8 +118,10 @@ class SamTemplateTest {
                 new HttpRoute("POST", "/v1/billing/portal", true),
                 new HttpRoute("GET", "/v1/billing/subscription", true),
                 new HttpRoute("GET", "/v1/billing/invoices", true));
-        assertThat(TEMPLATE.function("PresignFunction").orElseThrow().routes())
-                .containsExactly(new HttpRoute("POST", "/v1/projects/{id}/uploads", true));
+        assertThat(TEMPLATE.function("PresignFunction").orElseThrow().routes()).containsExactlyInAnyOrder(
+                new HttpRoute("POST", "/v1/projects/{id}/uploads", true),
+                new HttpRoute("POST", "/v1/projects/{id}/uploads/batch", true),
+                new HttpRoute("GET", "/v1/images/{id}/download", true));
         // Stripe signs its events instead of sending a token.
         assertThat(TEMPLATE.function("StripeWebhookFunction").orElseThrow().routes())
                 .containsExactly(new HttpRoute("POST", "/v1/webhooks/stripe", false));
