@@ -42,6 +42,7 @@ public final class Cli {
             case "token" -> token(flags);
             case "stage" -> stage(args, flags);
             case "invoke" -> invoke(args, flags);
+            case "stripe" -> stripe(args, flags);
             default -> {
                 System.err.println("unknown command: " + command);
                 usage();
@@ -60,10 +61,14 @@ public final class Cli {
                   stage PHOTO --room ROOM --style STYLE --out FILE [--mode MODE] [--seed N] [--user NAME] [--api URL]
                                                           stage one photo end to end and write the result
                   invoke FUNCTION --event FILE            run one function on one event, like `sam local invoke`
+                  stripe trigger EVENT --user NAME [--plan pro] [--api URL] [--stripe URL]
+                                                          make EVENT happen at the Stripe stand-in for NAME and post the
+                                                          signed events to the webhook, as `stripe trigger` does
                   test                                    run every test tier (mvn verify)
                 Environment: DATABASE_URL (else embedded PostgreSQL), AWS_ENDPOINT_URL (else in-JVM S3 and SQS),
                 REDIS_URL (else embedded Redis), REPLICATE_API_TOKEN (else the Replicate stand-in),
-                REALSTAGING_HOME (issuer key; ~/.realstaging).""");
+                REALSTAGING_HOME (issuer key; ~/.realstaging), STRIPE_SECRET_KEY (else the Stripe stand-in),
+                STRIPE_WEBHOOK_SECRET, STRIPE_PRICE_PRO, STRIPE_PRICE_BUSINESS.""");
     }
 
     private static int up(Map<String, String> flags) throws Exception {
@@ -84,6 +89,7 @@ public final class Cli {
                   Staging queue   %s
                   PostgreSQL      %s%s
                   Replicate       %s
+                  Stripe          %s
                   JWKS            %s/.well-known/jwks.json   (issuer %s, audience %s)
                   Live events     %s?token=TOKEN   (WebSocket API; {"action":"ping"} answers a pong)
                                   %s/v1/events   (SSE; Authorization: Bearer, or ?ticket= from POST /v1/events/tickets)
@@ -93,10 +99,45 @@ public final class Cli {
                 Stop with Ctrl-C.""".formatted(stack.apiUrl(), stack.apiUrl(), stack.awsEndpoint(), LocalStack.BUCKET,
                 stack.queueUrl("StagingQueue"), redact(stack.databaseUrl()), stack.embeddedDatabase() ? " (embedded)" : "",
                 stack.replicate() == null ? "api.replicate.com (REPLICATE_API_TOKEN)" : stack.replicate().baseUrl() + " (stand-in)",
+                stripeLine(stack),
                 stack.apiUrl(), TokenIssuer.ISSUER, TokenIssuer.AUDIENCE, stack.webSocketUrl(), stack.apiUrl(),
                 stack.redisUrl(), stack.realtime().embeddedRedis() ? " (embedded)" : "", token));
         stopped.await();
         return 0;
+    }
+
+    private static int stripe(List<String> positional, Map<String, String> flags) throws Exception {
+        String user = flags.get("user");
+        if (positional.size() != 2 || !positional.getFirst().equals("trigger") || user == null
+                || !user.matches("[A-Za-z0-9._@-]{1,64}")) {
+            System.err.println("usage: ./realstaging stripe trigger EVENT --user NAME [--plan pro] [--api URL] [--stripe URL]");
+            ai.realstaging.local.stripe.StripeTrigger.EVENTS.forEach((e, what) -> System.err.printf("  %-32s %s%n", e, what));
+            return 2;
+        }
+        String secret = System.getenv().getOrDefault("STRIPE_WEBHOOK_SECRET", "");
+        var trigger = new ai.realstaging.local.stripe.StripeTrigger(HTTP,
+                URI.create(flags.getOrDefault("api", "http://127.0.0.1:3000")),
+                URI.create(flags.getOrDefault("stripe", "http://127.0.0.1:" + ai.realstaging.local.stripe.LocalStripe.DEFAULT_PORT)),
+                secret.isBlank() ? ai.realstaging.local.stripe.LocalStripe.DEFAULT_WEBHOOK_SECRET : secret);
+        String token = TokenIssuer.load(TokenIssuer.defaultHome()).mint(user, false, Duration.ofHours(1));
+        try {
+            for (var d : trigger.trigger(positional.get(1), token, flags.getOrDefault("plan", "pro"))) {
+                System.out.printf("%s %-32s -> %d %s%n", d.eventId(), d.type(), d.status(), d.response());
+            }
+            return 0;
+        } catch (ai.realstaging.local.stripe.StripeTrigger.TriggerException e) {
+            System.err.println(e.getMessage());
+            return 1;
+        }
+    }
+
+    /** Where Stripe is and which settings are the local defaults (never a configured secret's value). */
+    private static String stripeLine(LocalStack stack) {
+        var settings = stack.stripeSettings();
+        String where = stack.stripe() == null ? settings.apiBase() + " (STRIPE_SECRET_KEY)"
+                : stack.stripe().baseUrl() + " (stand-in; ./realstaging stripe trigger EVENT --user NAME)";
+        return where + "\n                  webhook         " + stack.apiUrl() + "/v1/webhooks/stripe"
+                + (settings.defaults().isEmpty() ? "" : "\n                  Stripe defaults " + String.join(" ", settings.defaults()));
     }
 
     private static int token(Map<String, String> flags) {

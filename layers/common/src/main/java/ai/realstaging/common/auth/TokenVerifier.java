@@ -12,6 +12,7 @@ import com.auth0.jwt.interfaces.DecodedJWT;
 import java.net.MalformedURLException;
 import java.net.URI;
 import java.security.interfaces.RSAPublicKey;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -32,8 +33,14 @@ public final class TokenVerifier {
     private final String issuer;
     private final String audience;
     private final String rolesClaim;
-    /** Building a verifier costs more than verifying; one per signing key. */
-    private final Map<String, JWTVerifier> verifiers = new ConcurrentHashMap<>();
+    /** Keys are re-read after this, so a key the issuer rotated out stops being trusted. */
+    static final Duration KEY_TTL = Duration.ofHours(10);
+
+    /** A signing key's verifier (building one costs more than verifying) and when its key was fetched. */
+    private record Key(JWTVerifier verifier, Instant fetchedAt) {}
+
+    /** The cache of keys: one verifier per kid. */
+    private final Map<String, Key> verifiers = new ConcurrentHashMap<>();
 
     public TokenVerifier(JwkProvider keys, String issuer, String audience, String rolesClaim) {
         this.keys = keys;
@@ -52,9 +59,10 @@ public final class TokenVerifier {
         String jwks = config.get("AUTH_JWKS_URL")
                 .orElse((issuer.endsWith("/") ? issuer : issuer + "/") + ".well-known/jwks.json");
         try {
-            // The URL form: the String one assumes an https issuer domain.
+            // The URL form: the String one assumes an https issuer domain. Keys are cached here, per kid
+            // (jwks-rsa's own cache needs Guava, 3 MB); the rate limit bounds fetches for unknown kids.
             JwkProvider provider = new JwkProviderBuilder(URI.create(jwks).toURL())
-                    .cached(10, 12, TimeUnit.HOURS)
+                    .cached(false)
                     .rateLimited(10, 1, TimeUnit.MINUTES)
                     .timeouts(1500, 1500)
                     .build();
@@ -76,18 +84,18 @@ public final class TokenVerifier {
             if (kid == null || kid.isBlank()) {
                 return Optional.empty();
             }
-            JWTVerifier verifier = verifiers.get(kid);
-            if (verifier == null) {
+            Key known = verifiers.get(kid);
+            if (known == null || known.fetchedAt().plus(KEY_TTL).isBefore(Instant.now())) {
                 RSAPublicKey key = (RSAPublicKey) keys.get(kid).getPublicKey();
-                verifier = JWT.require(Algorithm.RSA256(key, null))
+                known = new Key(JWT.require(Algorithm.RSA256(key, null))
                         .withIssuer(issuer)
                         .withAudience(audience)
                         .withClaimPresence("exp")
                         .withClaimPresence("sub")
-                        .build();
-                if (verifiers.size() < 100) verifiers.put(kid, verifier);
+                        .build(), Instant.now());
+                if (verifiers.size() < 100) verifiers.put(kid, known);
             }
-            DecodedJWT jwt = verifier.verify(unverified);
+            DecodedJWT jwt = known.verifier().verify(unverified);
             List<String> roles = jwt.getClaim(rolesClaim).asList(String.class);
             Identity identity = new Identity(jwt.getSubject(), jwt.getClaim("email").asString(),
                     roles == null ? java.util.Set.of() : java.util.Set.copyOf(roles));

@@ -10,7 +10,8 @@ import java.util.UUID;
 
 /**
  * Image quota: reserved atomically when images are requested, consumed when one is ready,
- * released when one fails for good. Callers run these inside their own transaction.
+ * released when one fails for good; counted against the plan and period of the user's
+ * {@link Entitlement}. Callers run these inside their own transaction.
  */
 public final class Quota {
     private Quota() {}
@@ -41,6 +42,23 @@ public final class Quota {
         }
     }
 
+    /**
+     * Reserves one unit again for an image whose reservation was released (a retry after a
+     * permanent failure), with the same lock and limit as {@link #reserve}.
+     */
+    public static void reserveAgain(Connection c, UUID userId, UUID imageId, Instant now) throws SQLException {
+        Usage usage = usageLocked(c, userId, now);
+        if (usage.used() + 1 > usage.limit()) {
+            throw new ApiException.QuotaExceeded("A retry needs 1 image but none of the " + usage.limit()
+                    + " in your " + usage.plan() + " plan remain this period");
+        }
+        Sql.update(c, """
+                INSERT INTO usage_reservations (user_id, image_id, period_start) VALUES (?, ?, ?)
+                ON CONFLICT (image_id) DO UPDATE SET status = 'reserved', period_start = EXCLUDED.period_start,
+                                                     updated_at = now()
+                WHERE usage_reservations.status = 'released'""", userId, imageId, usage.period().start());
+    }
+
     /** Gives the unit back (permanent failure, rejected or expired upload); a no-op when already settled. */
     public static boolean release(Connection c, UUID imageId) throws SQLException {
         return Sql.update(c, """
@@ -64,16 +82,14 @@ public final class Quota {
     }
 
     private static Usage usage(Connection c, UUID userId, Instant now, boolean lock) throws SQLException {
-        UsagePeriod period = UsagePeriod.calendarMonth(now);
-        record Plan(String id, int limit) {}
-        Plan plan = Sql.one(c, """
-                SELECT p.id, p.monthly_images FROM users u JOIN plans p ON p.id = u.plan_id
-                WHERE u.id = ?""" + (lock ? " FOR NO KEY UPDATE OF u" : ""),
-                rs -> new Plan(rs.getString("id"), rs.getInt("monthly_images")), userId).orElseThrow();
+        if (lock) {
+            Sql.one(c, "SELECT id FROM users WHERE id = ? FOR NO KEY UPDATE", rs -> rs.getObject(1), userId).orElseThrow();
+        }
+        Entitlement entitlement = Entitlement.find(c, userId, now).orElseThrow();
         int used = Sql.one(c, """
                 SELECT count(*) AS used FROM usage_reservations
                 WHERE user_id = ? AND period_start = ? AND status <> 'released'""",
-                rs -> rs.getInt("used"), userId, period.start()).orElse(0);
-        return new Usage(plan.id(), plan.limit(), used, period);
+                rs -> rs.getInt("used"), userId, entitlement.period().start()).orElse(0);
+        return new Usage(entitlement.planId(), entitlement.limit(), used, entitlement.period());
     }
 }

@@ -47,12 +47,22 @@ public final class Publisher implements AutoCloseable {
                 case "none", "" -> { }
                 case "websocket" -> transports.add(new WebSocketTransport(db,
                         aws.connections(URI.create(config.require("WEBSOCKET_CALLBACK_URL")))));
-                case "redis" -> transports.add(RedisTransport.of(URI.create(config.require("REDIS_URL"))));
+                case "redis" -> transports.add(redis(URI.create(config.require("REDIS_URL"))));
                 default -> throw new IllegalStateException(
                         "REALTIME_TRANSPORT names an unknown transport '" + name + "' (websocket, redis, none)");
             }
         }
         return new Publisher(transports);
+    }
+
+    /** Jedis is not in the Lambda layer: only a long-lived server (the local stack) brings it. */
+    private static Transport redis(URI url) {
+        try {
+            return RedisTransport.of(url);
+        } catch (NoClassDefFoundError e) {
+            throw new IllegalStateException("REALTIME_TRANSPORT=redis needs Jedis (redis.clients:jedis) on the classpath; "
+                    + "the Lambda layer leaves it out, functions use websocket", e);
+        }
     }
 
     /** {@code {"type":"image.updated","image":{…}}} to the image's owner. */
