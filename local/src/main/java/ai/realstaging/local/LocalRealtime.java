@@ -40,8 +40,15 @@ final class LocalRealtime implements AutoCloseable {
             realtime.redis = realtime.track(LocalRedis.start(System.getenv("REDIS_URL")));
             List<WebSocketApiDef> apis = WebSocketApiDef.all(template);
             if (!apis.isEmpty()) {
-                realtime.webSocket = realtime.track(new WebSocketApi(host, webSocketPort, apis.getFirst(), functions, jwks)
-                        .start());
+                WebSocketApi api;
+                try {
+                    api = new WebSocketApi(host, webSocketPort, apis.getFirst(), functions, jwks).start();
+                } catch (Exception e) {
+                    if (webSocketPort == 0 || !WebSocketApi.portTaken(e)) throw e;
+                    // The port next to the HTTP API is busy: any free one (`up` prints where).
+                    api = new WebSocketApi(host, 0, apis.getFirst(), functions, jwks).start();
+                }
+                realtime.webSocket = realtime.track(api);
             }
             return realtime;
         } catch (Exception e) {
@@ -70,8 +77,10 @@ final class LocalRealtime implements AutoCloseable {
         RedisFanout fanout = track(new RedisFanout(redis.url()));
         Duration heartbeat = config.get("EVENTS_HEARTBEAT_SECONDS").map(s -> Duration.ofSeconds(Long.parseLong(s)))
                 .orElse(HEARTBEAT);
-        events = track(new EventStream(TokenVerifier.fromConfig(withJwks), new Database(ConnectionFactory.fromConfig(config)),
-                RedisClient.create(redis.url()), fanout, heartbeat));
+        Database db = new Database(ConnectionFactory.fromConfig(config));
+        track(db::close);
+        events = track(new EventStream(TokenVerifier.fromConfig(withJwks), db, RedisClient.create(redis.url()), fanout,
+                heartbeat));
         gateway.mount("/v1/events", events);
     }
 

@@ -105,8 +105,21 @@ public final class WebSocketApi implements AutoCloseable {
     }
 
     WebSocketApi start() throws Exception {
-        server.start();
-        return this;
+        try {
+            server.start();
+            return this;
+        } catch (Exception e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** True when starting failed because the port is taken. */
+    static boolean portTaken(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.BindException) return true;
+        }
+        return false;
     }
 
     /** ws://host:port/{stage}: where clients connect. */
