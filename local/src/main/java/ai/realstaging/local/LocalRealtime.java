@@ -75,8 +75,8 @@ final class LocalRealtime implements AutoCloseable {
     void mountEventStream(Gateway gateway, Config config, URI jwksUrl) throws InterruptedException {
         Config withJwks = config.with(Map.of("AUTH_JWKS_URL", jwksUrl.toString()));
         RedisFanout fanout = track(new RedisFanout(redis.url()));
-        Duration heartbeat = config.get("EVENTS_HEARTBEAT_SECONDS").map(s -> Duration.ofSeconds(Long.parseLong(s)))
-                .orElse(HEARTBEAT);
+        String seconds = System.getenv("EVENTS_HEARTBEAT_SECONDS");
+        Duration heartbeat = seconds == null || seconds.isBlank() ? HEARTBEAT : Duration.ofSeconds(Long.parseLong(seconds.trim()));
         Database db = new Database(ConnectionFactory.fromConfig(config));
         track(db::close);
         events = track(new EventStream(TokenVerifier.fromConfig(withJwks), db, RedisClient.create(redis.url()), fanout,
