@@ -16,11 +16,23 @@ public final class ApiClient {
     private final HttpClient http;
     private final URI api;
     private final String token;
+    private final Observer observer;
+
+    /** Sees every exchange with the API (not the presigned S3 calls); the end-to-end tests check each against openapi.yaml. */
+    @FunctionalInterface
+    public interface Observer {
+        void exchanged(HttpRequest request, HttpResponse<String> response);
+    }
 
     public ApiClient(HttpClient http, URI api, String token) {
+        this(http, api, token, (request, response) -> { });
+    }
+
+    public ApiClient(HttpClient http, URI api, String token, Observer observer) {
         this.http = http;
         this.api = api;
         this.token = token;
+        this.observer = observer;
     }
 
     /** A response: status and parsed JSON body (null when empty or not JSON). */
@@ -62,6 +74,7 @@ public final class ApiClient {
 
     private Reply send(HttpRequest request) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        observer.exchanged(request, response);
         String type = response.headers().firstValue("Content-Type").orElse("");
         JsonNode body = null;
         if (!response.body().isEmpty() && type.contains("json")) {
