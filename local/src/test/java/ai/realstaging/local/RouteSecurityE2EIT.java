@@ -149,6 +149,18 @@ class RouteSecurityE2EIT {
         }));
     }
 
+    /** Admin routes check the role on the server (PRODUCT.md §8): a valid token without it gets 403. */
+    @TestFactory
+    Stream<DynamicTest> adminRoutesRefuseUsersWhoAreNotAdmins() {
+        return routes.stream().filter(r -> r.path().startsWith("/v1/admin/")).map(route -> DynamicTest.dynamicTest(key(route), () -> {
+            Answer answer = send(route.method(), concrete(route, p -> UUID.randomUUID().toString()), token(OWNER),
+                    exampleBody(route));
+            skipIfBeingBuilt(route, answer);
+            assertThat(answer.status()).as(answer.toString()).isEqualTo(403);
+            checked(answer);
+        }));
+    }
+
     // ------------------------------------------------------------------ other users' ids
 
     @TestFactory
