@@ -156,11 +156,11 @@ public final class Cli {
             Type[] io = handlerTypes(function.handlerType());
             Object event;
             try (InputStream in = Files.newInputStream(Path.of(flags.get("event")))) {
-                event = serializer((Class<?>) io[0]).fromJson(in);
+                event = serializer(raw(io[0])).fromJson(in);
             }
             Object response = function.invoke(event);
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            serializer((Class<?>) io[1]).toJson(response, out);
+            serializer(raw(io[1])).toJson(response, out);
             System.out.println(out.toString(StandardCharsets.UTF_8));
             return 0;
         }
@@ -184,6 +184,11 @@ public final class Cli {
             }
         }
         throw new IllegalStateException(handler + " does not implement RequestHandler");
+    }
+
+    /** Map for Map&lt;String, Object&gt;: a handler may answer a parameterized type. */
+    private static Class<?> raw(Type type) {
+        return type instanceof ParameterizedType p ? (Class<?>) p.getRawType() : (Class<?>) type;
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
