@@ -35,6 +35,20 @@ public final class ApiClient {
                 .POST(HttpRequest.BodyPublishers.ofString(body instanceof String s ? s : Json.write(body))).build());
     }
 
+    public Reply patch(String path, Object body) throws IOException, InterruptedException {
+        return send(request(path).header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(body instanceof String s ? s : Json.write(body))).build());
+    }
+
+    public Reply delete(String path) throws IOException, InterruptedException {
+        return send(request(path).DELETE().build());
+    }
+
+    /** The response as it came (redirects are not followed), for status codes and headers. */
+    public HttpResponse<String> raw(String path) throws IOException, InterruptedException {
+        return http.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     /** PUTs bytes to a presigned URL with exactly the headers the API said to send. */
     public int upload(JsonNode upload, byte[] bytes) throws IOException, InterruptedException {
         HttpRequest.Builder put = HttpRequest.newBuilder(URI.create(upload.path("url").asText()))

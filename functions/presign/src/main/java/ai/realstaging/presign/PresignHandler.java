@@ -2,7 +2,6 @@ package ai.realstaging.presign;
 
 import static ai.realstaging.common.http.Router.route;
 
-import ai.realstaging.common.api.UploadRequest;
 import ai.realstaging.common.auth.Identity;
 import ai.realstaging.common.config.Config;
 import ai.realstaging.common.http.ApiRequest;
@@ -16,7 +15,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import java.util.List;
 import org.crac.Core;
 
-/** HTTP API entry point for upload presigning: POST /v1/projects/{id}/uploads. */
+/** HTTP API entry point for presigning: uploads (one or a batch) and downloads. */
 public final class PresignHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
     private final UploadService uploads;
     private final Router router;
@@ -33,7 +32,9 @@ public final class PresignHandler implements RequestHandler<APIGatewayV2HTTPEven
     PresignHandler(UploadService uploads, String rolesClaim) {
         this.uploads = uploads;
         this.router = new Router(rolesClaim, List.of(
-                route("POST", "/v1/projects/{id}/uploads", this::startUpload)));
+                route("POST", "/v1/projects/{id}/uploads", this::startUpload),
+                route("POST", "/v1/projects/{id}/uploads/batch", this::startBatch),
+                route("GET", "/v1/images/{id}/download", this::download)));
         this.priming = new PresignPriming(router);
         Core.getGlobalContext().register(priming);
     }
@@ -46,6 +47,18 @@ public final class PresignHandler implements RequestHandler<APIGatewayV2HTTPEven
     private APIGatewayV2HTTPResponse startUpload(ApiRequest request) {
         var identity = request.identity();
         var projectId = request.pathId("id", "The project");
-        return Responses.created(uploads.start(identity, projectId, UploadRequest.parse(request.jsonObject())));
+        return Responses.created(uploads.start(identity, projectId, request.jsonObject()));
+    }
+
+    private APIGatewayV2HTTPResponse startBatch(ApiRequest request) {
+        var identity = request.identity();
+        var projectId = request.pathId("id", "The project");
+        return Responses.ok(uploads.startBatch(identity, projectId, request.jsonObject(), request.requestId()));
+    }
+
+    private APIGatewayV2HTTPResponse download(ApiRequest request) {
+        var identity = request.identity();
+        var imageId = request.pathId("id", "The image");
+        return Responses.redirect(uploads.download(identity, imageId, request.query("kind").orElse("staged")));
     }
 }

@@ -1,6 +1,9 @@
 package ai.realstaging.projects;
 
+import ai.realstaging.common.api.ProfilePatch;
+import ai.realstaging.common.api.UploadRequest.StagingOptions;
 import ai.realstaging.common.api.Views;
+import ai.realstaging.common.api.Views.MeView;
 import ai.realstaging.common.api.Views.ImageView;
 import ai.realstaging.common.api.Views.OriginalView;
 import ai.realstaging.common.api.Views.Page;
@@ -16,31 +19,87 @@ import ai.realstaging.common.db.Database;
 import ai.realstaging.common.db.ImageRepository;
 import ai.realstaging.common.db.KeysetPage;
 import ai.realstaging.common.db.OriginalRepository;
+import ai.realstaging.common.db.ProfileRepository;
 import ai.realstaging.common.db.ProjectRepository;
 import ai.realstaging.common.db.UserDirectory;
 import ai.realstaging.common.http.ApiException;
+import ai.realstaging.common.http.ApiException.FieldError;
 import ai.realstaging.common.model.Image;
+import ai.realstaging.common.model.ImageStatus;
 import ai.realstaging.common.model.Original;
+import ai.realstaging.common.model.OriginalStatus;
+import ai.realstaging.common.model.Profile.Preferences;
 import ai.realstaging.common.model.Project;
+import ai.realstaging.common.queue.StagingQueue;
 import ai.realstaging.common.storage.Storage;
+import ai.realstaging.common.storage.StorageDeletions;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Projects, originals and images as their owner sees them; anything not theirs is "not found". */
 public final class ProjectService {
+    private static final Logger LOG = LoggerFactory.getLogger(ProjectService.class);
+
     private final Database db;
     private final Views views;
+    private final StorageDeletions deletions;
+    private final StagingQueue queue;
     private final UserDirectory users = new UserDirectory();
 
-    ProjectService(Database db, Storage storage) {
+    ProjectService(Database db, Storage storage, StagingQueue queue) {
         this.db = db;
         this.views = new Views(storage);
+        this.deletions = new StorageDeletions(db, storage);
+        this.queue = queue;
     }
 
     static ProjectService create(Config config) {
         AwsClients aws = new AwsClients(config);
         Storage storage = new Storage(aws::s3, aws.presigner(), config.require("BUCKET_NAME"));
-        return new ProjectService(new Database(ConnectionFactory.fromConfig(config)), storage);
+        StagingQueue queue = new StagingQueue(aws::sqs, config.require("STAGING_QUEUE_URL"));
+        return new ProjectService(new Database(ConnectionFactory.fromConfig(config)), storage, queue);
+    }
+
+    private UUID userId(Connection c, Identity identity) throws SQLException {
+        return users.resolve(c, identity.subject(), identity.email());
+    }
+
+    // ---------------------------------------------------------------- profile
+
+    public MeView me(Identity identity) {
+        return Views.me(db.transaction(c -> ProfileRepository.find(c, userId(c, identity)).orElseThrow()),
+                identity.isAdmin());
+    }
+
+    public MeView updateMe(Identity identity, ProfilePatch patch) {
+        return Views.me(db.transaction(c -> ProfileRepository.update(c, userId(c, identity), patch.columns(),
+                patch.preferences())), identity.isAdmin());
+    }
+
+    // ---------------------------------------------------------------- projects
+
+    public ProjectView rename(Identity identity, UUID projectId, String name) {
+        return Views.project(db.transaction(c -> ProjectRepository.rename(c, projectId, userId(c, identity), name)
+                .orElseThrow(() -> new ApiException.NotFound("The project"))));
+    }
+
+    /** Deletes the project, everything in it and its files; files S3 could not delete now are retried. */
+    public void deleteProject(Identity identity, UUID projectId) {
+        List<String> keys = db.transaction(c -> {
+            List<String> held = ProjectRepository.delete(c, projectId, userId(c, identity))
+                    .orElseThrow(() -> new ApiException.NotFound("The project"));
+            StorageDeletions.enqueue(c, held);
+            return held;
+        });
+        deleteFiles(keys);
     }
 
     public boolean databaseUp() {
@@ -70,16 +129,21 @@ public final class ProjectService {
         }));
     }
 
-    /** One page of originals and all their images: two queries, whatever the number of images. */
-    public Page<OriginalView> originals(Identity identity, UUID projectId, Cursor after, int limit) {
+    /**
+     * One page of originals and all their images: two queries, whatever the number of images. With
+     * {@code changedSince}, only originals that changed (or whose images changed) after it.
+     */
+    public Page<OriginalView> originals(Identity identity, UUID projectId, Cursor after, int limit,
+                                        Instant changedSince) {
         record Rows(KeysetPage<Original> originals, List<Image> images) {}
         Rows rows = db.read(c -> {
             UUID userId = users.resolve(c, identity.subject(), identity.email());
             ProjectRepository.findOwned(c, projectId, userId)
                     .orElseThrow(() -> new ApiException.NotFound("The project"));
-            KeysetPage<Original> page = KeysetPage.of(
-                    OriginalRepository.listByProject(c, projectId, userId, after, limit + 1), limit,
-                    o -> new Cursor(o.createdAt(), o.id()));
+            List<Original> found = changedSince == null
+                    ? OriginalRepository.listByProject(c, projectId, userId, after, limit + 1)
+                    : OriginalRepository.listChangedSince(c, projectId, userId, changedSince, after, limit + 1);
+            KeysetPage<Original> page = KeysetPage.of(found, limit, o -> new Cursor(o.createdAt(), o.id()));
             return new Rows(page, ImageRepository.listByOriginals(c, page.rows().stream().map(Original::id).toList()));
         });
         return new Page<>(views.originals(rows.originals().rows(), rows.images()), rows.originals().nextCursor());
@@ -98,6 +162,125 @@ public final class ProjectService {
                 java.time.Instant.now()));
         return new UsageView(usage.plan(), usage.limit(), usage.used(), usage.remaining(), usage.period().start(),
                 usage.period().end());
+    }
+
+    // ---------------------------------------------------------------- originals
+
+    public OriginalView original(Identity identity, UUID originalId) {
+        record Row(Original original, List<Image> images) {}
+        Row row = db.read(c -> {
+            Original original = OriginalRepository.findOwned(c, originalId, userId(c, identity))
+                    .orElseThrow(() -> new ApiException.NotFound("The original"));
+            return new Row(original, ImageRepository.listByOriginal(c, originalId));
+        });
+        return views.original(row.original(), row.images());
+    }
+
+    /** Deletes the original, its images and all their files. */
+    public void deleteOriginal(Identity identity, UUID originalId) {
+        List<String> keys = db.transaction(c -> {
+            List<String> held = OriginalRepository.delete(c, originalId, userId(c, identity))
+                    .orElseThrow(() -> new ApiException.NotFound("The original"));
+            StorageDeletions.enqueue(c, held);
+            return held;
+        });
+        deleteFiles(keys);
+    }
+
+    /**
+     * A new image of an uploaded original with other options: reserved and queued in one
+     * transaction, its stage message sent after commit (a lost send is re-sent by the sweep).
+     */
+    public ImageView restage(Identity identity, UUID originalId, JsonNode body) {
+        Instant now = Instant.now();
+        record Row(Image image, Original original) {}
+        Row row = db.transaction(c -> {
+            UUID userId = userId(c, identity);
+            Original original = OriginalRepository.findOwned(c, originalId, userId)
+                    .orElseThrow(() -> new ApiException.NotFound("The original"));
+            if (original.status() != OriginalStatus.UPLOADED) {
+                throw new ApiException.Conflict("Only an uploaded photo can be staged again; this one is "
+                        + original.status().wire());
+            }
+            Preferences defaults = ProfileRepository.preferences(c, userId);
+            String sameRoom = ImageRepository.listByOriginal(c, originalId).stream()
+                    .map(Image::roomType).findFirst().orElse(defaults.defaultRoomType());
+            List<FieldError> errors = new ArrayList<>();
+            body.fieldNames().forEachRemaining(name -> {
+                if (!RESTAGE_FIELDS.contains(name)) errors.add(new FieldError(name, "is not a field of a re-stage request"));
+            });
+            String roomType = StagingOptions.roomType(body, sameRoom, errors);
+            String style = StagingOptions.style(body, defaults.defaultStyle(), errors);
+            String mode = StagingOptions.mode(body, errors);
+            String prompt = StagingOptions.prompt(body, errors);
+            Long seed = StagingOptions.seed(body, errors);
+            if (!errors.isEmpty()) throw new ApiException.ValidationFailed(errors);
+            Image image = ImageRepository.insertQueued(c, new Image(UUID.randomUUID(), originalId,
+                    original.projectId(), userId, roomType, style, mode, prompt, seed, ImageStatus.QUEUED,
+                    null, null, null, null, null, null, null, null, null, 0, null, null, null));
+            Quota.reserve(c, userId, List.of(image.id()), now);
+            return new Row(image, original);
+        });
+        sendStage(row.image().id());
+        return views.image(row.image(), row.original());
+    }
+
+    private static final java.util.Set<String> RESTAGE_FIELDS = java.util.Set.of("style", "room_type", "mode", "prompt", "seed");
+
+    // ---------------------------------------------------------------- images
+
+    /** failed → queued with a new quota unit; 409 for any other state or an original that never arrived. */
+    public ImageView retry(Identity identity, UUID imageId) {
+        Instant now = Instant.now();
+        record Row(Image image, Original original) {}
+        Row row = db.transaction(c -> {
+            UUID userId = userId(c, identity);
+            Image image = ImageRepository.findOwned(c, imageId, userId)
+                    .orElseThrow(() -> new ApiException.NotFound("The image"));
+            if (image.status() != ImageStatus.FAILED) {
+                throw new ApiException.Conflict("Only a failed image can be retried; this one is " + image.status().wire());
+            }
+            Original original = OriginalRepository.find(c, image.originalId()).orElseThrow();
+            if (original.status() != OriginalStatus.UPLOADED) {
+                throw new ApiException.Conflict("This image cannot be retried: its photo was "
+                        + original.status().wire() + "; upload the photo again");
+            }
+            Image queued = ImageRepository.requeueFailed(c, imageId, userId)
+                    .orElseThrow(() -> new ApiException.Conflict("The image changed while retrying; read it again"));
+            Quota.reserveAgain(c, userId, imageId, now);
+            return new Row(queued, original);
+        });
+        sendStage(row.image().id());
+        return views.image(row.image(), row.original());
+    }
+
+    /** Deletes the image and its staged file; the original's file stays for its other images. */
+    public void deleteImage(Identity identity, UUID imageId) {
+        Optional<String> key = db.transaction(c -> {
+            Optional<String> staged = ImageRepository.delete(c, imageId, userId(c, identity))
+                    .orElseThrow(() -> new ApiException.NotFound("The image"));
+            StorageDeletions.enqueue(c, staged.stream().toList());
+            return staged;
+        });
+        deleteFiles(key.stream().toList());
+    }
+
+    private void deleteFiles(List<String> keys) {
+        StorageDeletions.Result result = deletions.deleteNow(keys, Instant.now());
+        if (result.remaining() > 0) {
+            LOG.warn("{} of {} files could not be deleted now; the maintenance sweep retries them",
+                    result.remaining(), keys.size());
+        }
+    }
+
+    /** After commit; when the send fails the image stays queued and the maintenance sweep sends it. */
+    private void sendStage(UUID imageId) {
+        try {
+            queue.sendStage(List.of(imageId));
+        } catch (RuntimeException e) {
+            LOG.warn("image {}: stage message not sent ({}); the maintenance sweep will send it",
+                    imageId, e.getClass().getSimpleName());
+        }
     }
 
     public ImageView image(Identity identity, UUID imageId) {

@@ -16,13 +16,17 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import ai.realstaging.common.api.ProfilePatch;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.crac.Core;
 
-/** HTTP API entry point for the REST resources: health, catalog, projects, originals, images, plans, usage. */
+/** HTTP API entry point for the REST resources: health, catalog, profile, projects, originals, images, plans, usage. */
 public final class ProjectsHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
     static final int DEFAULT_LIMIT = 20;
     static final int MAX_LIMIT = 100;
@@ -46,8 +50,17 @@ public final class ProjectsHandler implements RequestHandler<APIGatewayV2HTTPEve
                 route("POST", "/v1/projects", this::createProject),
                 route("GET", "/v1/projects", this::listProjects),
                 route("GET", "/v1/projects/{id}", this::getProject),
+                route("PATCH", "/v1/projects/{id}", this::renameProject),
+                route("DELETE", "/v1/projects/{id}", this::deleteProject),
                 route("GET", "/v1/projects/{id}/originals", this::listOriginals),
+                route("GET", "/v1/originals/{id}", this::getOriginal),
+                route("DELETE", "/v1/originals/{id}", this::deleteOriginal),
+                route("POST", "/v1/originals/{id}/images", this::restage),
                 route("GET", "/v1/images/{id}", this::getImage),
+                route("DELETE", "/v1/images/{id}", this::deleteImage),
+                route("POST", "/v1/images/{id}/retry", this::retryImage),
+                route("GET", "/v1/me", request -> Responses.ok(projects.me(request.identity()))),
+                route("PATCH", "/v1/me", this::updateMe),
                 route("GET", "/v1/catalog", request -> Responses.ok(CatalogView.CURRENT)),
                 route("GET", "/v1/billing/plans", request -> Responses.ok(projects.plans())),
                 route("GET", "/v1/billing/usage", request -> Responses.ok(projects.usage(request.identity())))));
@@ -81,15 +94,56 @@ public final class ProjectsHandler implements RequestHandler<APIGatewayV2HTTPEve
         return Responses.ok(projects.get(request.identity(), request.pathId("id", "The project")));
     }
 
+    private APIGatewayV2HTTPResponse renameProject(ApiRequest request) {
+        Identity identity = request.identity();
+        var projectId = request.pathId("id", "The project");
+        return Responses.ok(projects.rename(identity, projectId, projectName(request.jsonObject())));
+    }
+
+    private APIGatewayV2HTTPResponse deleteProject(ApiRequest request) {
+        projects.deleteProject(request.identity(), request.pathId("id", "The project"));
+        return Responses.noContent();
+    }
+
     private APIGatewayV2HTTPResponse listOriginals(ApiRequest request) {
         Identity identity = request.identity();
         var projectId = request.pathId("id", "The project");
         Paging paging = paging(request);
-        return Responses.ok(projects.originals(identity, projectId, paging.cursor(), paging.limit()));
+        return Responses.ok(projects.originals(identity, projectId, paging.cursor(), paging.limit(),
+                paging.updatedSince()));
+    }
+
+    private APIGatewayV2HTTPResponse getOriginal(ApiRequest request) {
+        return Responses.ok(projects.original(request.identity(), request.pathId("id", "The original")));
+    }
+
+    private APIGatewayV2HTTPResponse deleteOriginal(ApiRequest request) {
+        projects.deleteOriginal(request.identity(), request.pathId("id", "The original"));
+        return Responses.noContent();
+    }
+
+    private APIGatewayV2HTTPResponse restage(ApiRequest request) {
+        Identity identity = request.identity();
+        var originalId = request.pathId("id", "The original");
+        return Responses.created(projects.restage(identity, originalId, request.jsonObject()));
     }
 
     private APIGatewayV2HTTPResponse getImage(ApiRequest request) {
         return Responses.ok(projects.image(request.identity(), request.pathId("id", "The image")));
+    }
+
+    private APIGatewayV2HTTPResponse deleteImage(ApiRequest request) {
+        projects.deleteImage(request.identity(), request.pathId("id", "The image"));
+        return Responses.noContent();
+    }
+
+    private APIGatewayV2HTTPResponse retryImage(ApiRequest request) {
+        return Responses.json(202, projects.retry(request.identity(), request.pathId("id", "The image")));
+    }
+
+    private APIGatewayV2HTTPResponse updateMe(ApiRequest request) {
+        Identity identity = request.identity();
+        return Responses.ok(projects.updateMe(identity, ProfilePatch.parse(request.jsonObject())));
     }
 
     static String projectName(JsonNode body) {
@@ -104,7 +158,8 @@ public final class ProjectsHandler implements RequestHandler<APIGatewayV2HTTPEve
         return trimmed;
     }
 
-    record Paging(Cursor cursor, int limit) {}
+    /** A page request; {@code updatedSince} is only read by the originals list. */
+    record Paging(Cursor cursor, int limit, Instant updatedSince) {}
 
     static Paging paging(ApiRequest request) {
         List<FieldError> errors = new ArrayList<>();
@@ -124,7 +179,16 @@ public final class ProjectsHandler implements RequestHandler<APIGatewayV2HTTPEve
             cursor = Cursor.decode(rawCursor).orElse(null);
             if (cursor == null) errors.add(new FieldError("cursor", "is not a cursor this API returned"));
         }
+        Instant updatedSince = null;
+        String rawSince = request.query("updated_since").orElse(null);
+        if (rawSince != null) {
+            try {
+                updatedSince = OffsetDateTime.parse(rawSince).toInstant();
+            } catch (DateTimeParseException e) {
+                errors.add(new FieldError("updated_since", "must be an RFC 3339 timestamp, e.g. 2026-11-25T10:00:00Z"));
+            }
+        }
         if (!errors.isEmpty()) throw new ApiException.ValidationFailed(errors);
-        return new Paging(cursor, limit);
+        return new Paging(cursor, limit, updatedSince);
     }
 }

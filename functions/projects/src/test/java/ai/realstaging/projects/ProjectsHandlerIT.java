@@ -53,7 +53,7 @@ class ProjectsHandlerIT {
     }
 
     private ProjectsHandler handlerWith(Database database) {
-        return new ProjectsHandler(new ProjectService(database, aws.storage(BUCKET)), Identity.DEFAULT_ROLES_CLAIM);
+        return new ProjectsHandler(new ProjectService(database, aws.storage(BUCKET), aws.queue()), Identity.DEFAULT_ROLES_CLAIM);
     }
 
     private APIGatewayV2HTTPResponse invoke(APIGatewayV2HTTPEvent event) {

@@ -22,7 +22,8 @@ class ProjectsPrimingTest {
             attempts.incrementAndGet();
             return DriverManager.getConnection(url, "postgres", null);
         });
-        ProjectsHandler handler = new ProjectsHandler(new ProjectService(database, new Storage((software.amazon.awssdk.services.s3.S3Client) null, null, "bucket")),
+        ProjectsHandler handler = new ProjectsHandler(new ProjectService(database, new Storage((software.amazon.awssdk.services.s3.S3Client) null, null, "bucket"),
+                new ai.realstaging.common.queue.StagingQueue((software.amazon.awssdk.services.sqs.SqsClient) null, "queue")),
                 Identity.DEFAULT_ROLES_CLAIM);
 
         Field field = ProjectsHandler.class.getDeclaredField("priming");

@@ -17,12 +17,14 @@ import ai.realstaging.common.staging.ReplicateException;
 import ai.realstaging.common.staging.StagingModel;
 import ai.realstaging.common.storage.ObjectKeys;
 import ai.realstaging.common.storage.Storage;
+import ai.realstaging.common.storage.StorageDeletions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -107,6 +109,9 @@ final class Stager {
                 if (ImageRepository.markReady(c, image.id(), key, format.get().contentType(), cost, modelMs, totalMs)
                         .isPresent()) {
                     Quota.consume(c, image.id());
+                } else if (ImageRepository.find(c, image.id()).isEmpty()) {
+                    // Deleted while the model ran: the file just written belongs to no one.
+                    StorageDeletions.enqueue(c, List.of(key));
                 }
                 return null;
             });

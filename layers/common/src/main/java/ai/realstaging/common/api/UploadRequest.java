@@ -2,6 +2,7 @@ package ai.realstaging.common.api;
 
 import ai.realstaging.common.http.ApiException;
 import ai.realstaging.common.http.ApiException.FieldError;
+import ai.realstaging.common.model.Profile.Preferences;
 import ai.realstaging.common.staging.Catalog;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
@@ -17,6 +18,16 @@ public record UploadRequest(String filename, String contentType, long sizeBytes,
                             List<String> styles, String mode, String prompt, Long seed) {
 
     public static UploadRequest parse(JsonNode body) {
+        return parse(body, Preferences.NONE);
+    }
+
+    /** Whether the body leaves out a field the user's preferences could fill in. */
+    public static boolean usesDefaults(JsonNode body) {
+        return !body.hasNonNull("room_type") || !body.hasNonNull("styles");
+    }
+
+    /** As {@link #parse(JsonNode)}, with the user's default room type and style for fields left out. */
+    public static UploadRequest parse(JsonNode body, Preferences defaults) {
         List<FieldError> errors = new ArrayList<>();
         List<FieldError> sizeErrors = new ArrayList<>();
         List<FieldError> typeErrors = new ArrayList<>();
@@ -53,7 +64,7 @@ public record UploadRequest(String filename, String contentType, long sizeBytes,
             }
         }
 
-        StagingOptions options = StagingOptions.parse(body, errors);
+        StagingOptions options = StagingOptions.parse(body, defaults, errors);
 
         if (!errors.isEmpty() || (!sizeErrors.isEmpty() && !typeErrors.isEmpty())) {
             errors.addAll(typeErrors);
@@ -69,16 +80,15 @@ public record UploadRequest(String filename, String contentType, long sizeBytes,
     /** Room type, styles, mode, prompt and seed: shared by uploads and re-staging. */
     public record StagingOptions(String roomType, List<String> styles, String mode, String prompt, Long seed) {
 
-        static StagingOptions parse(JsonNode body, List<FieldError> errors) {
-            String roomType = text(body, "room_type", errors);
-            if (roomType != null && !Catalog.ROOM_TYPES.containsKey(roomType)) {
-                errors.add(new FieldError("room_type", "must be one of " + String.join(", ", Catalog.ROOM_TYPES.keySet())));
-            }
-
+        static StagingOptions parse(JsonNode body, Preferences defaults, List<FieldError> errors) {
+            String roomType = roomType(body, defaults.defaultRoomType(), errors);
             List<String> styles = new ArrayList<>();
             JsonNode stylesNode = body.get("styles");
-            if (stylesNode == null || stylesNode.isNull()) {
-                errors.add(new FieldError("styles", "is required: 1 to " + Catalog.MAX_STYLES + " styles"));
+            if ((stylesNode == null || stylesNode.isNull()) && defaults.defaultStyle() != null) {
+                styles.add(defaults.defaultStyle());
+            } else if (stylesNode == null || stylesNode.isNull()) {
+                errors.add(new FieldError("styles", "is required: 1 to " + Catalog.MAX_STYLES
+                        + " styles (or set a default style in your preferences)"));
             } else if (!stylesNode.isArray()) {
                 errors.add(new FieldError("styles", "must be a list of style ids"));
             } else {
@@ -97,7 +107,33 @@ public record UploadRequest(String filename, String contentType, long sizeBytes,
                 }
                 styles.addAll(unique);
             }
+            return new StagingOptions(roomType, List.copyOf(styles), mode(body, errors), prompt(body, errors),
+                    seed(body, errors));
+        }
 
+        /** The room type asked for, else the fallback (the user's default, or the original's). */
+        public static String roomType(JsonNode body, String fallback, List<FieldError> errors) {
+            if (!body.hasNonNull("room_type") && fallback != null) return fallback;
+            String roomType = text(body, "room_type", errors);
+            if (roomType != null && !Catalog.ROOM_TYPES.containsKey(roomType)) {
+                errors.add(new FieldError("room_type", "must be one of " + String.join(", ", Catalog.ROOM_TYPES.keySet())));
+                return null;
+            }
+            return roomType;
+        }
+
+        /** One style id, required unless there is a fallback. */
+        public static String style(JsonNode body, String fallback, List<FieldError> errors) {
+            if (!body.hasNonNull("style") && fallback != null) return fallback;
+            String style = text(body, "style", errors);
+            if (style != null && !Catalog.STYLES.containsKey(style)) {
+                errors.add(new FieldError("style", "must be one of " + String.join(", ", Catalog.STYLES.keySet())));
+                return null;
+            }
+            return style;
+        }
+
+        public static String mode(JsonNode body, List<FieldError> errors) {
             String mode = Catalog.DEFAULT_MODE;
             JsonNode modeNode = body.get("mode");
             if (modeNode != null && !modeNode.isNull()) {
@@ -107,7 +143,10 @@ public record UploadRequest(String filename, String contentType, long sizeBytes,
                     mode = modeNode.asText();
                 }
             }
+            return mode;
+        }
 
+        public static String prompt(JsonNode body, List<FieldError> errors) {
             String prompt = null;
             JsonNode promptNode = body.get("prompt");
             if (promptNode != null && !promptNode.isNull()) {
@@ -120,7 +159,10 @@ public record UploadRequest(String filename, String contentType, long sizeBytes,
                     }
                 }
             }
+            return prompt;
+        }
 
+        public static Long seed(JsonNode body, List<FieldError> errors) {
             Long seed = null;
             JsonNode seedNode = body.get("seed");
             if (seedNode != null && !seedNode.isNull()) {
@@ -131,7 +173,7 @@ public record UploadRequest(String filename, String contentType, long sizeBytes,
                     seed = seedNode.asLong();
                 }
             }
-            return new StagingOptions(roomType, List.copyOf(styles), mode, prompt, seed);
+            return seed;
         }
     }
 

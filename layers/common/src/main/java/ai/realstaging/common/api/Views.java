@@ -4,6 +4,7 @@ import ai.realstaging.common.model.Image;
 import ai.realstaging.common.model.ImageStatus;
 import ai.realstaging.common.model.Original;
 import ai.realstaging.common.model.OriginalStatus;
+import ai.realstaging.common.model.Profile;
 import ai.realstaging.common.model.Project;
 import ai.realstaging.common.storage.Storage;
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -39,6 +40,22 @@ public final class Views {
     public record OriginalView(UUID id, UUID projectId, String filename, String contentType, long sizeBytes,
                                String status, Problem rejection, Integer width, Integer height,
                                List<ImageView> images, Instant createdAt, Instant updatedAt) {}
+
+    /** GET /v1/me: every field present, null when unset; preferences with their defaults applied. */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record MeView(UUID id, String email, String fullName, String companyName, String phone,
+                         Profile.Address billingAddress, PreferencesView preferences, String role, String plan,
+                         Instant createdAt, Instant updatedAt) {}
+
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record PreferencesView(String defaultRoomType, String defaultStyle, boolean disclosureLabel) {}
+
+    public static MeView me(Profile p, boolean admin) {
+        Profile.Preferences prefs = p.preferences();
+        return new MeView(p.id(), p.email(), p.fullName(), p.companyName(), p.phone(), p.billingAddress(),
+                new PreferencesView(prefs.defaultRoomType(), prefs.defaultStyle(), prefs.disclosureLabelOn()),
+                admin ? "admin" : "user", p.planId(), p.createdAt(), p.updatedAt());
+    }
 
     /** A page of a list; next_cursor is null (and present) on the last page. */
     public record Page<T>(List<T> items, @JsonInclude(JsonInclude.Include.ALWAYS) String nextCursor) {}

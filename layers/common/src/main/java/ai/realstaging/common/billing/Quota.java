@@ -41,6 +41,23 @@ public final class Quota {
         }
     }
 
+    /**
+     * Reserves one unit again for an image whose reservation was released (a retry after a
+     * permanent failure), with the same lock and limit as {@link #reserve}.
+     */
+    public static void reserveAgain(Connection c, UUID userId, UUID imageId, Instant now) throws SQLException {
+        Usage usage = usageLocked(c, userId, now);
+        if (usage.used() + 1 > usage.limit()) {
+            throw new ApiException.QuotaExceeded("A retry needs 1 image but none of the " + usage.limit()
+                    + " in your " + usage.plan() + " plan remain this period");
+        }
+        Sql.update(c, """
+                INSERT INTO usage_reservations (user_id, image_id, period_start) VALUES (?, ?, ?)
+                ON CONFLICT (image_id) DO UPDATE SET status = 'reserved', period_start = EXCLUDED.period_start,
+                                                     updated_at = now()
+                WHERE usage_reservations.status = 'released'""", userId, imageId, usage.period().start());
+    }
+
     /** Gives the unit back (permanent failure, rejected or expired upload); a no-op when already settled. */
     public static boolean release(Connection c, UUID imageId) throws SQLException {
         return Sql.update(c, """

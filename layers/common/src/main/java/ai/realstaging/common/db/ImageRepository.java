@@ -25,6 +25,42 @@ public final class ImageRepository {
                 i.mode(), i.prompt(), i.seed(), i.status().wire()).orElseThrow();
     }
 
+    /** A new image of an uploaded original (re-stage): queued at once, its stage message sent after commit. */
+    public static Image insertQueued(Connection c, Image i) throws SQLException {
+        return Sql.one(c, """
+                INSERT INTO images (id, original_id, project_id, user_id, room_type, style, mode, prompt, seed,
+                                    status, queued_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', now()) RETURNING *""",
+                ImageRepository::map, i.id(), i.originalId(), i.projectId(), i.userId(), i.roomType(), i.style(),
+                i.mode(), i.prompt(), i.seed()).orElseThrow();
+    }
+
+    /**
+     * failed → queued for an explicit retry. The failed run is forgotten (prediction, model, timings),
+     * so the retry pays for one new prediction; answers the image when this call made the change.
+     */
+    public static Optional<Image> requeueFailed(Connection c, UUID id, UUID userId) throws SQLException {
+        return Sql.one(c, """
+                UPDATE images SET status = 'queued', error_code = NULL, error_message = NULL, model = NULL,
+                                  prediction_id = NULL, cost_usd = NULL, model_ms = NULL, total_ms = NULL,
+                                  attempts = 0, lease_until = NULL, started_at = NULL, completed_at = NULL,
+                                  queued_at = now(), updated_at = now()
+                WHERE id = ? AND user_id = ? AND status = 'failed' RETURNING *""", ImageRepository::map, id, userId);
+    }
+
+    /** Deletes the image; answers its staged file's key (if any) for deletion. The original's file stays. */
+    public static Optional<Optional<String>> delete(Connection c, UUID id, UUID userId) throws SQLException {
+        Optional<Image> image = Sql.one(c, "SELECT * FROM images WHERE id = ? AND user_id = ? FOR UPDATE",
+                ImageRepository::map, id, userId);
+        if (image.isEmpty()) return Optional.empty();
+        Sql.update(c, """
+                UPDATE usage_reservations SET status = 'released', updated_at = now()
+                WHERE status = 'reserved' AND image_id = ? AND ? IN ('awaiting_upload', 'queued')""",
+                id, image.get().status().wire());
+        Sql.update(c, "DELETE FROM images WHERE id = ? AND user_id = ?", id, userId);
+        return Optional.of(Optional.ofNullable(image.get().stagedKey()));
+    }
+
     public static Optional<Image> findOwned(Connection c, UUID id, UUID userId) throws SQLException {
         return Sql.one(c, "SELECT * FROM images WHERE id = ? AND user_id = ?", ImageRepository::map, id, userId);
     }

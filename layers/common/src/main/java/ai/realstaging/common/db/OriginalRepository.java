@@ -5,6 +5,7 @@ import ai.realstaging.common.model.OriginalStatus;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -46,6 +47,45 @@ public final class OriginalRepository {
                 SELECT * FROM originals WHERE project_id = ? AND user_id = ? AND (created_at, id) > (?, ?)
                 ORDER BY created_at, id LIMIT ?""",
                 OriginalRepository::map, projectId, userId, after.createdAt(), after.id(), limit);
+    }
+
+    /**
+     * Originals of a project that changed after {@code since}, or whose images did: what a client
+     * that last refreshed at {@code since} must re-read. Same order and cursor as the full list.
+     */
+    public static List<Original> listChangedSince(Connection c, UUID projectId, UUID userId, Instant since,
+                                                  Cursor after, int limit) throws SQLException {
+        String changed = """
+                SELECT * FROM originals o WHERE o.project_id = ? AND o.user_id = ?
+                AND (o.updated_at > ? OR EXISTS (
+                    SELECT 1 FROM images i WHERE i.original_id = o.id AND i.updated_at > ?))""";
+        if (after == null) {
+            return Sql.list(c, changed + " ORDER BY o.created_at, o.id LIMIT ?",
+                    OriginalRepository::map, projectId, userId, since, since, limit);
+        }
+        return Sql.list(c, changed + " AND (o.created_at, o.id) > (?, ?) ORDER BY o.created_at, o.id LIMIT ?",
+                OriginalRepository::map, projectId, userId, since, since, after.createdAt(), after.id(), limit);
+    }
+
+    /**
+     * Deletes the original and its images (cascade); answers the storage keys they held. Quota of
+     * images that never reached the model comes back; a started or finished one stays spent.
+     */
+    public static Optional<List<String>> delete(Connection c, UUID id, UUID userId) throws SQLException {
+        Optional<Original> original = findOwned(c, id, userId);
+        if (original.isEmpty()) return Optional.empty();
+        // Locked first, so no image is claimed (and starts paying) between the refund and the delete.
+        Sql.list(c, "SELECT id FROM images WHERE original_id = ? FOR UPDATE", rs -> null, id);
+        List<String> keys = new java.util.ArrayList<>();
+        keys.add(original.get().s3Key());
+        keys.addAll(Sql.list(c, "SELECT staged_key FROM images WHERE original_id = ? AND staged_key IS NOT NULL",
+                rs -> rs.getString("staged_key"), id));
+        Sql.update(c, """
+                UPDATE usage_reservations SET status = 'released', updated_at = now()
+                WHERE status = 'reserved' AND image_id IN (
+                    SELECT id FROM images WHERE original_id = ? AND status IN ('awaiting_upload', 'queued'))""", id);
+        Sql.update(c, "DELETE FROM originals WHERE id = ? AND user_id = ?", id, userId);
+        return Optional.of(keys);
     }
 
     public static boolean markUploaded(Connection c, UUID id, int width, int height) throws SQLException {

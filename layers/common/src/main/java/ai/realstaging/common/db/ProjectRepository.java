@@ -21,6 +21,31 @@ public final class ProjectRepository {
         return Sql.one(c, "SELECT * FROM projects WHERE id = ? AND user_id = ?", ProjectRepository::map, id, userId);
     }
 
+    public static Optional<Project> rename(Connection c, UUID id, UUID userId, String name) throws SQLException {
+        return Sql.one(c, "UPDATE projects SET name = ?, updated_at = now() WHERE id = ? AND user_id = ? RETURNING *",
+                ProjectRepository::map, name, id, userId);
+    }
+
+    /**
+     * Deletes the project with its originals and images (the schema cascades) and answers the
+     * storage keys they held, for the caller to queue for deletion in the same transaction.
+     */
+    public static Optional<List<String>> delete(Connection c, UUID id, UUID userId) throws SQLException {
+        if (findOwned(c, id, userId).isEmpty()) return Optional.empty();
+        // Locked first, so no image is claimed (and starts paying) between the refund and the delete.
+        Sql.list(c, "SELECT id FROM images WHERE project_id = ? FOR UPDATE", rs -> null, id);
+        List<String> keys = Sql.list(c, """
+                SELECT s3_key AS k FROM originals WHERE project_id = ?
+                UNION ALL SELECT staged_key FROM images WHERE project_id = ? AND staged_key IS NOT NULL""",
+                rs -> rs.getString("k"), id, id);
+        Sql.update(c, """
+                UPDATE usage_reservations SET status = 'released', updated_at = now()
+                WHERE status = 'reserved' AND image_id IN (
+                    SELECT id FROM images WHERE project_id = ? AND status IN ('awaiting_upload', 'queued'))""", id);
+        Sql.update(c, "DELETE FROM projects WHERE id = ? AND user_id = ?", id, userId);
+        return Optional.of(keys);
+    }
+
     /** Newest first; {@code after} is the last row of the previous page, or null. */
     public static List<Project> listOwned(Connection c, UUID userId, Cursor after, int limit) throws SQLException {
         if (after == null) {

@@ -28,7 +28,34 @@ public final class Responses {
                 .build();
     }
 
+    /** 204: done, nothing to say (a delete). */
+    public static APIGatewayV2HTTPResponse noContent() {
+        return APIGatewayV2HTTPResponse.builder().withStatusCode(204).build();
+    }
+
+    /** 302 to a short-lived URL; never cached, since the URL expires. */
+    public static APIGatewayV2HTTPResponse redirect(String location) {
+        return APIGatewayV2HTTPResponse.builder()
+                .withStatusCode(302)
+                .withHeaders(Map.of("Location", location, "Cache-Control", "no-store"))
+                .build();
+    }
+
     public static APIGatewayV2HTTPResponse problem(int status, String type, String title, String detail,
+                                                   List<FieldError> errors, String requestId) {
+        return APIGatewayV2HTTPResponse.builder()
+                .withStatusCode(status)
+                .withHeaders(Map.of("Content-Type", "application/problem+json"))
+                .withBody(Json.write(problemBody(status, type, title, detail, errors, requestId)))
+                .build();
+    }
+
+    /** The problem+json body of a domain error; also one item's result in a batch. */
+    public static Map<String, Object> problemBody(ApiException e, String requestId) {
+        return problemBody(e.status(), e.type(), e.title(), e.detail(), e.errors(), requestId);
+    }
+
+    private static Map<String, Object> problemBody(int status, String type, String title, String detail,
                                                    List<FieldError> errors, String requestId) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", "https://docs.realstaging.ai/problems/" + type);
@@ -41,10 +68,6 @@ public final class Responses {
         if (requestId != null) {
             body.put("request_id", requestId);
         }
-        return APIGatewayV2HTTPResponse.builder()
-                .withStatusCode(status)
-                .withHeaders(Map.of("Content-Type", "application/problem+json"))
-                .withBody(Json.write(body))
-                .build();
+        return body;
     }
 }

@@ -1,5 +1,6 @@
 package ai.realstaging.common.queue;
 
+import ai.realstaging.common.config.Lazy;
 import ai.realstaging.common.http.Json;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
@@ -19,11 +21,16 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 public final class StagingQueue {
     public static final String STAGE = "stage";
 
-    private final SqsClient sqs;
+    private final Supplier<SqsClient> client;
     private final String queueUrl;
 
     public StagingQueue(SqsClient sqs, String queueUrl) {
-        this.sqs = sqs;
+        this(() -> sqs, queueUrl);
+    }
+
+    /** The client is made on first send: a function that rarely sends never pays for building one. */
+    public StagingQueue(Supplier<SqsClient> sqs, String queueUrl) {
+        this.client = Lazy.of(sqs);
         this.queueUrl = queueUrl;
     }
 
@@ -38,7 +45,7 @@ public final class StagingQueue {
             for (UUID id : imageIds.subList(from, Math.min(imageIds.size(), from + 10))) {
                 entries.add(SendMessageBatchRequestEntry.builder().id(id.toString()).messageBody(stageMessage(id)).build());
             }
-            SendMessageBatchResponse response = sqs.sendMessageBatch(r -> r.queueUrl(queueUrl).entries(entries));
+            SendMessageBatchResponse response = client.get().sendMessageBatch(r -> r.queueUrl(queueUrl).entries(entries));
             if (!response.failed().isEmpty()) {
                 throw new IllegalStateException(response.failed().size() + " stage message(s) were not sent: "
                         + response.failed().getFirst().code());
@@ -48,7 +55,7 @@ public final class StagingQueue {
 
     /** One stage message that becomes visible after {@code delaySeconds} (at most 900). */
     public void sendStageLater(UUID imageId, int delaySeconds) {
-        SendMessageBatchResponse response = sqs.sendMessageBatch(r -> r.queueUrl(queueUrl).entries(
+        SendMessageBatchResponse response = client.get().sendMessageBatch(r -> r.queueUrl(queueUrl).entries(
                 SendMessageBatchRequestEntry.builder().id(imageId.toString()).messageBody(stageMessage(imageId))
                         .delaySeconds(Math.max(0, Math.min(900, delaySeconds))).build()));
         if (!response.failed().isEmpty()) {
@@ -63,7 +70,7 @@ public final class StagingQueue {
      */
     public void sendUploadNotice(String bucket, String key, long size, String region, Instant eventTime) {
         String body = uploadNotice(bucket, key, size, region, eventTime);
-        SendMessageBatchResponse response = sqs.sendMessageBatch(r -> r.queueUrl(queueUrl).entries(
+        SendMessageBatchResponse response = client.get().sendMessageBatch(r -> r.queueUrl(queueUrl).entries(
                 SendMessageBatchRequestEntry.builder().id("upload").messageBody(body).build()));
         if (!response.failed().isEmpty()) {
             throw new IllegalStateException("the upload notice was not sent: " + response.failed().getFirst().code());
@@ -89,6 +96,6 @@ public final class StagingQueue {
 
     /** Brings a message back sooner than the visibility timeout, for a retry that should not wait half an hour. */
     public void retryIn(String receiptHandle, int seconds) {
-        sqs.changeMessageVisibility(r -> r.queueUrl(queueUrl).receiptHandle(receiptHandle).visibilityTimeout(seconds));
+        client.get().changeMessageVisibility(r -> r.queueUrl(queueUrl).receiptHandle(receiptHandle).visibilityTimeout(seconds));
     }
 }

@@ -1,5 +1,6 @@
 package ai.realstaging.common.testing;
 
+import ai.realstaging.common.queue.StagingQueue;
 import ai.realstaging.common.storage.Storage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -7,9 +8,11 @@ import java.net.ServerSocket;
 import java.net.URI;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * Storage for tests that only presign (offline computation): a presigner pinned to real S3 with
@@ -30,6 +33,14 @@ public final class OfflineAws implements AutoCloseable {
         presigner = S3Presigner.builder().region(Region.US_EAST_1)
                 .endpointOverride(URI.create("https://s3.us-east-1.amazonaws.com"))
                 .credentialsProvider(CREDENTIALS).build();
+    }
+
+    /** A staging queue whose sends fail at once, as when SQS is unreachable. */
+    public StagingQueue queue() {
+        return new StagingQueue(() -> SqsClient.builder().region(Region.US_EAST_1).credentialsProvider(CREDENTIALS)
+                .endpointOverride(URI.create("http://127.0.0.1:" + closedPort()))
+                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())).build(),
+                "http://127.0.0.1/000000000000/staging");
     }
 
     public Storage storage(String bucket) {
