@@ -101,7 +101,7 @@ public final class Sweeps {
         AwsClients aws = new AwsClients(config);
         Storage storage = new Storage(aws::s3, aws.presigner(), config.require("BUCKET_NAME"));
         return new Sweeps(new Database(ConnectionFactory.fromConfig(config)), storage,
-                new StagingQueue(aws.sqs(), config.require("STAGING_QUEUE_URL")), Settings.from(config),
+                new StagingQueue(aws::sqs, config.require("STAGING_QUEUE_URL")), Settings.from(config),
                 config.region());
     }
 
