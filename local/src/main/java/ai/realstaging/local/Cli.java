@@ -44,6 +44,7 @@ public final class Cli {
             case "stage" -> stage(args, flags);
             case "invoke" -> invoke(args, flags);
             case "sweep" -> SweepRun.run(root(), TokenIssuer.defaultHome(), System.getenv());
+            case "stripe" -> stripe(args, flags);
             default -> {
                 System.err.println("unknown command: " + command);
                 usage();
@@ -65,9 +66,13 @@ public final class Cli {
                   invoke FUNCTION --event FILE            run one function on one event, like `sam local invoke`
                   sweep                                   run the maintenance sweeps once against the running stack
                                                           (or DATABASE_URL / AWS_ENDPOINT_URL) and print what they did
+                  stripe trigger EVENT --user NAME [--plan pro] [--api URL] [--stripe URL]
+                                                          make EVENT happen at the Stripe stand-in for NAME and post the
+                                                          signed events to the webhook, as `stripe trigger` does
                   test                                    run every test tier (mvn verify)
                 Environment: DATABASE_URL (else embedded PostgreSQL), AWS_ENDPOINT_URL (else in-JVM S3 and SQS),
-                REPLICATE_API_TOKEN (else the Replicate stand-in), REALSTAGING_HOME (issuer key; ~/.realstaging).""");
+                REPLICATE_API_TOKEN (else the Replicate stand-in), REALSTAGING_HOME (issuer key; ~/.realstaging),
+                STRIPE_SECRET_KEY (else the Stripe stand-in), STRIPE_WEBHOOK_SECRET, STRIPE_PRICE_PRO, STRIPE_PRICE_BUSINESS.""");
     }
 
     private static int up(Map<String, String> flags) throws Exception {
@@ -96,6 +101,7 @@ public final class Cli {
                   PostgreSQL      %s%s
                   Replicate       %s
                   Maintenance     %s
+                  Stripe          %s
                   JWKS            %s/.well-known/jwks.json   (issuer %s, audience %s)
                 Token for user "demo" (12 h; more with ./realstaging token --user NAME):
                 %s
@@ -103,9 +109,44 @@ public final class Cli {
                 stack.queueUrl("StagingQueue"), redact(stack.databaseUrl()), stack.embeddedDatabase() ? " (embedded)" : "",
                 stack.replicate() == null ? "api.replicate.com (REPLICATE_API_TOKEN)" : stack.replicate().baseUrl() + " (stand-in)",
                 sweepEvery > 0 ? "sweeps every " + sweepEvery + " s (now: ./realstaging sweep)" : "off (./realstaging sweep runs it)",
+                stripeLine(stack),
                 stack.apiUrl(), TokenIssuer.ISSUER, TokenIssuer.AUDIENCE, token));
         stopped.await();
         return 0;
+    }
+
+    private static int stripe(List<String> positional, Map<String, String> flags) throws Exception {
+        String user = flags.get("user");
+        if (positional.size() != 2 || !positional.getFirst().equals("trigger") || user == null
+                || !user.matches("[A-Za-z0-9._@-]{1,64}")) {
+            System.err.println("usage: ./realstaging stripe trigger EVENT --user NAME [--plan pro] [--api URL] [--stripe URL]");
+            ai.realstaging.local.stripe.StripeTrigger.EVENTS.forEach((e, what) -> System.err.printf("  %-32s %s%n", e, what));
+            return 2;
+        }
+        String secret = System.getenv().getOrDefault("STRIPE_WEBHOOK_SECRET", "");
+        var trigger = new ai.realstaging.local.stripe.StripeTrigger(HTTP,
+                URI.create(flags.getOrDefault("api", "http://127.0.0.1:3000")),
+                URI.create(flags.getOrDefault("stripe", "http://127.0.0.1:" + ai.realstaging.local.stripe.LocalStripe.DEFAULT_PORT)),
+                secret.isBlank() ? ai.realstaging.local.stripe.LocalStripe.DEFAULT_WEBHOOK_SECRET : secret);
+        String token = TokenIssuer.load(TokenIssuer.defaultHome()).mint(user, false, Duration.ofHours(1));
+        try {
+            for (var d : trigger.trigger(positional.get(1), token, flags.getOrDefault("plan", "pro"))) {
+                System.out.printf("%s %-32s -> %d %s%n", d.eventId(), d.type(), d.status(), d.response());
+            }
+            return 0;
+        } catch (ai.realstaging.local.stripe.StripeTrigger.TriggerException e) {
+            System.err.println(e.getMessage());
+            return 1;
+        }
+    }
+
+    /** Where Stripe is and which settings are the local defaults (never a configured secret's value). */
+    private static String stripeLine(LocalStack stack) {
+        var settings = stack.stripeSettings();
+        String where = stack.stripe() == null ? settings.apiBase() + " (STRIPE_SECRET_KEY)"
+                : stack.stripe().baseUrl() + " (stand-in; ./realstaging stripe trigger EVENT --user NAME)";
+        return where + "\n                  webhook         " + stack.apiUrl() + "/v1/webhooks/stripe"
+                + (settings.defaults().isEmpty() ? "" : "\n                  Stripe defaults " + String.join(" ", settings.defaults()));
     }
 
     private static int token(Map<String, String> flags) {

@@ -3,6 +3,8 @@ package ai.realstaging.local;
 import ai.realstaging.common.config.Config;
 import ai.realstaging.local.replicate.ReplicateStandIn;
 import ai.realstaging.local.s3.S3Emulator;
+import ai.realstaging.local.stripe.LocalStripe;
+import ai.realstaging.local.stripe.StripeStandIn;
 import ai.realstaging.local.sqs.SqsEmulator;
 import ai.realstaging.local.template.SamTemplate;
 import com.sun.net.httpserver.HttpServer;
@@ -71,6 +73,8 @@ public final class LocalStack implements AutoCloseable {
 
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final Options options;
+    private final LocalStripe stripeSettings;
+    private StripeStandIn stripe;
     private TokenIssuer issuer;
     private Gateway gateway;
     private LocalDatabase database;
@@ -80,12 +84,18 @@ public final class LocalStack implements AutoCloseable {
     private final Map<String, String> queueArns = new LinkedHashMap<>();
     private final Map<String, FunctionPool> functions = new LinkedHashMap<>();
 
-    private LocalStack(Options options) {
+    private LocalStack(Options options, LocalStripe stripe) {
         this.options = options;
+        this.stripeSettings = stripe;
     }
 
+    /** Stripe settings from the environment; the stand-in on its usual port unless the stack takes free ports. */
     public static LocalStack start(Options options) throws IOException {
-        LocalStack stack = new LocalStack(options);
+        return start(options, LocalStripe.fromEnvironment(options.gatewayPort() == 0 ? 0 : LocalStripe.DEFAULT_PORT));
+    }
+
+    public static LocalStack start(Options options, LocalStripe stripe) throws IOException {
+        LocalStack stack = new LocalStack(options, stripe);
         try {
             stack.boot();
             return stack;
@@ -130,6 +140,7 @@ public final class LocalStack implements AutoCloseable {
         shared.put("REPLICATE_API_TOKEN", replicateToken);
         shared.put("AUTH_ROLES_CLAIM", TokenIssuer.ROLES_CLAIM);
         shared.put("STAGE_POLL_MILLIS", "250");
+        shared.putAll(stripeConfig());
 
         List<Gateway.Route> routes = new ArrayList<>();
         SqsClient esmClient = track(sqsClient());
@@ -150,6 +161,28 @@ public final class LocalStack implements AutoCloseable {
         }
         gateway = track(new Gateway(options.host(), options.gatewayPort(), routes, TokenIssuer.ISSUER,
                 TokenIssuer.AUDIENCE, issuer.jwks()).start(null));
+    }
+
+    /** The functions' Stripe settings; starts the Stripe stand-in unless a real key or API base is configured. */
+    private Map<String, String> stripeConfig() throws IOException {
+        String apiBase = stripeSettings.apiBase();
+        if (stripeSettings.standIn()) {
+            stripe = track(StripeStandIn.start("127.0.0.1", stripeSettings.standInPort(), stripeSettings.secretKey(),
+                    List.of(new StripeStandIn.Price("pro", stripeSettings.pricePro(), 2900),
+                            new StripeStandIn.Price("business", stripeSettings.priceBusiness(), 9900))));
+            apiBase = stripe.baseUrl().toString();
+        }
+        Map<String, String> config = new HashMap<>();
+        config.put("STRIPE_SECRET_KEY", stripeSettings.secretKey());
+        config.put("STRIPE_API_BASE", apiBase);
+        config.put("STRIPE_WEBHOOK_SECRET", stripeSettings.webhookSecret());
+        config.put("STRIPE_PRICE_PRO", stripeSettings.pricePro());
+        config.put("STRIPE_PRICE_BUSINESS", stripeSettings.priceBusiness());
+        // Where Stripe sends the browser back; a frontend's dev server would be here.
+        config.put("BILLING_SUCCESS_URL", "http://localhost:5173/billing?checkout=success&session_id={CHECKOUT_SESSION_ID}");
+        config.put("BILLING_CANCEL_URL", "http://localhost:5173/billing?checkout=canceled");
+        config.put("BILLING_RETURN_URL", "http://localhost:5173/billing");
+        return config;
     }
 
     /** S3 and SQS on one endpoint, as LocalStack serves them, so AWS_ENDPOINT_URL covers both. */
@@ -258,6 +291,15 @@ public final class LocalStack implements AutoCloseable {
     /** The Replicate stand-in, or null when the real API is configured. */
     public ReplicateStandIn replicate() {
         return replicate;
+    }
+
+    /** The Stripe stand-in, or null when a real Stripe API is configured. */
+    public StripeStandIn stripe() {
+        return stripe;
+    }
+
+    public LocalStripe stripeSettings() {
+        return stripeSettings;
     }
 
     public String queueUrl(String logicalId) {

@@ -102,6 +102,11 @@ public final class ProjectService {
         deleteFiles(keys);
     }
 
+    /** The function's one connection, shared with its other services. */
+    Database database() {
+        return db;
+    }
+
     public boolean databaseUp() {
         return db.ping();
     }

@@ -26,7 +26,7 @@ import java.util.List;
 import java.util.Map;
 import org.crac.Core;
 
-/** HTTP API entry point for the REST resources: health, catalog, profile, projects, originals, images, plans, usage. */
+/** HTTP API entry point for the REST resources: health, catalog, profile, projects, originals, images, billing. */
 public final class ProjectsHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
     static final int DEFAULT_LIMIT = 20;
     static final int MAX_LIMIT = 100;
@@ -40,10 +40,21 @@ public final class ProjectsHandler implements RequestHandler<APIGatewayV2HTTPEve
     }
 
     public ProjectsHandler(Config config) {
-        this(ProjectService.create(config), config.get("AUTH_ROLES_CLAIM", Identity.DEFAULT_ROLES_CLAIM));
+        this(ProjectService.create(config), config);
     }
 
+    private ProjectsHandler(ProjectService projects, Config config) {
+        this(projects, BillingService.create(config, projects.database()),
+                config.get("AUTH_ROLES_CLAIM", Identity.DEFAULT_ROLES_CLAIM));
+    }
+
+    /** Without billing configuration: the billing routes answer 503, as an unconfigured deployment would. */
     ProjectsHandler(ProjectService projects, String rolesClaim) {
+        this(projects, BillingService.create(Config.of(Map.of()), projects.database()), rolesClaim);
+    }
+
+    ProjectsHandler(ProjectService projects, BillingService billingService, String rolesClaim) {
+        BillingEndpoints billing = new BillingEndpoints(billingService);
         this.projects = projects;
         this.router = new Router(rolesClaim, List.of(
                 route("GET", "/v1/health", this::health),
@@ -63,7 +74,11 @@ public final class ProjectsHandler implements RequestHandler<APIGatewayV2HTTPEve
                 route("PATCH", "/v1/me", this::updateMe),
                 route("GET", "/v1/catalog", request -> Responses.ok(CatalogView.CURRENT)),
                 route("GET", "/v1/billing/plans", request -> Responses.ok(projects.plans())),
-                route("GET", "/v1/billing/usage", request -> Responses.ok(projects.usage(request.identity())))));
+                route("GET", "/v1/billing/usage", request -> Responses.ok(projects.usage(request.identity()))),
+                route("POST", "/v1/billing/checkout", billing::checkout),
+                route("POST", "/v1/billing/portal", billing::portal),
+                route("GET", "/v1/billing/subscription", billing::subscription),
+                route("GET", "/v1/billing/invoices", billing::invoices)));
         this.priming = new ProjectsPriming(router);
         Core.getGlobalContext().register(priming);
     }

@@ -148,6 +148,9 @@ class SamTemplateTest {
                 new HttpRoute("POST", "/v1/projects/{id}/uploads", true),
                 new HttpRoute("POST", "/v1/projects/{id}/uploads/batch", true),
                 new HttpRoute("GET", "/v1/images/{id}/download", true));
+        // Stripe signs its events instead of sending a token.
+        assertThat(TEMPLATE.function("StripeWebhookFunction").orElseThrow().routes())
+                .containsExactly(new HttpRoute("POST", "/v1/webhooks/stripe", false));
         assertThat(TEMPLATE.function("StageImageFunction").orElseThrow().routes()).isEmpty();
     }
 

@@ -22,7 +22,7 @@ class EventsFixturesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"http_api_create_project.json", "http_api_list_projects.json", "http_api_get_image.json",
-            "http_api_start_upload.json", "http_api_health.json"})
+            "http_api_start_upload.json", "http_api_health.json", "http_api_stripe_webhook.json"})
     void httpApiEventsArePayload2WithConsistentRouteAndPath(String file) {
         APIGatewayV2HTTPEvent event = Events.http("apigw/" + file);
         JsonNode raw = Json.read(Events.text("apigw/" + file));
