@@ -16,11 +16,23 @@ public final class ApiClient {
     private final HttpClient http;
     private final URI api;
     private final String token;
+    private final Observer observer;
+
+    /** Sees every exchange with the API (not the presigned S3 calls); the end-to-end tests check each against openapi.yaml. */
+    @FunctionalInterface
+    public interface Observer {
+        void exchanged(HttpRequest request, HttpResponse<String> response);
+    }
 
     public ApiClient(HttpClient http, URI api, String token) {
+        this(http, api, token, (request, response) -> { });
+    }
+
+    public ApiClient(HttpClient http, URI api, String token, Observer observer) {
         this.http = http;
         this.api = api;
         this.token = token;
+        this.observer = observer;
     }
 
     /** A response: status and parsed JSON body (null when empty or not JSON). */
@@ -46,7 +58,10 @@ public final class ApiClient {
 
     /** The response as it came (redirects are not followed), for status codes and headers. */
     public HttpResponse<String> raw(String path) throws IOException, InterruptedException {
-        return http.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpRequest request = request(path).GET().build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        observer.exchanged(request, response);
+        return response;
     }
 
     /** PUTs bytes to a presigned URL with exactly the headers the API said to send. */
@@ -76,6 +91,7 @@ public final class ApiClient {
 
     private Reply send(HttpRequest request) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        observer.exchanged(request, response);
         String type = response.headers().firstValue("Content-Type").orElse("");
         JsonNode body = null;
         if (!response.body().isEmpty() && type.contains("json")) {

@@ -41,6 +41,8 @@ public final class LocalStack implements AutoCloseable {
     public static final String BUCKET = "realstaging-media-local";
     static final String AWS_KEY = "test";
     static final String AWS_SECRET = "test";
+    /** What the functions send the Replicate stand-in (it checks a token, as Replicate does). */
+    static final String STAND_IN_TOKEN = "local-replicate-token";
 
     static {
         // The JDK server writes headers and body separately; with Nagle on, the body waits for the
@@ -122,7 +124,7 @@ public final class LocalStack implements AutoCloseable {
             replicateBase = options.replicateBaseUrl() == null ? "https://api.replicate.com" : options.replicateBaseUrl();
             replicateToken = options.replicateToken();
         } else {
-            replicateToken = "local-replicate-token";
+            replicateToken = STAND_IN_TOKEN;
             replicate = track(ReplicateStandIn.start("127.0.0.1", 0, replicateToken));
             replicateBase = replicate.baseUrl().toString();
         }

@@ -82,8 +82,6 @@ public final class WebSocketApi implements AutoCloseable {
         this.api = api;
         this.functions = functions;
         this.jwks = jwks == null ? null : Json.write(jwks);
-        // Jetty logs request URLs on failures, and a WebSocket URL carries the caller's token.
-        org.apache.logging.log4j.core.config.Configurator.setLevel("org.eclipse.jetty", org.apache.logging.log4j.Level.OFF);
         QueuedThreadPool threads = new QueuedThreadPool(64, 4);
         threads.setName("ws-api");
         // Handlers block on function invocations; virtual threads make that cheap.
@@ -178,8 +176,12 @@ public final class WebSocketApi implements AutoCloseable {
             }
             int status = invoke(route.get(), event).map(APIGatewayV2WebSocketResponse::getStatusCode).orElse(500);
             if (status < 200 || status > 299) {
-                // API Gateway refuses the handshake with the $connect function's status.
-                Response.writeError(request, response, callback, status);
+                // API Gateway refuses the handshake with the $connect function's status. Written here,
+                // not with Response.writeError, which logs the request URL (and so the token).
+                response.setStatus(status);
+                response.getHeaders().put("Content-Type", "application/json");
+                Content.Sink.write(response, true, "{\"message\":\"" + (status == 401 ? "Unauthorized"
+                        : status == 403 ? "Forbidden" : "Internal server error") + "\"}", callback);
                 return null;
             }
         }
@@ -229,6 +231,12 @@ public final class WebSocketApi implements AutoCloseable {
             if (route.get().returnsResponse() && answer.isPresent() && answer.get().getBody() != null && session.isOpen()) {
                 session.sendText(answer.get().getBody(), org.eclipse.jetty.websocket.api.Callback.NOOP);
             }
+        }
+
+        /** A message over the limit, a broken socket: the connection closes and $disconnect follows. */
+        @Override
+        public void onWebSocketError(Throwable cause) {
+            // Jetty has already chosen the close code (1009 for a message too large); nothing to add.
         }
 
         @Override

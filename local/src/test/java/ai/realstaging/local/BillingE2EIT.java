@@ -1,19 +1,26 @@
 package ai.realstaging.local;
 
 // end-to-end: billing over HTTP through the local stack (gateway with its JWT check, projects and stripe-webhook
-// functions, real PostgreSQL, the Stripe stand-in that stripe-java is pointed at), events posted as `stripe trigger` does
+// functions, real PostgreSQL, the Stripe stand-in that stripe-java is pointed at), events posted as `stripe trigger` does;
+// every response of the API, the webhook's included, held to openapi.yaml
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.realstaging.common.http.Json;
 import ai.realstaging.common.testing.TestDatabase;
+import ai.realstaging.local.contract.ResponseContract;
+import ai.realstaging.local.contract.ResponseLeaks;
 import ai.realstaging.local.stripe.LocalStripe;
 import ai.realstaging.local.stripe.StripeTrigger;
 import ai.realstaging.local.stripe.StripeWebhookSender;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -25,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BillingE2EIT {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final ResponseContract CONTRACT = ResponseContract.ofRepository();
     private LocalStack stack;
     private StripeTrigger trigger;
 
@@ -33,7 +41,8 @@ class BillingE2EIT {
         LocalStack.Options options = new LocalStack.Options(Cli.root(), "127.0.0.1", 0, 0,
                 TestDatabase.shared().databaseUrlSetting(), null, null, null, home);
         stack = LocalStack.start(options, LocalStripe.fromEnvironment(0));
-        trigger = new StripeTrigger(HTTP, stack.apiUrl(), stack.stripe().baseUrl(), stack.stripeSettings().webhookSecret());
+        trigger = new StripeTrigger(HTTP, stack.apiUrl(), stack.stripe().baseUrl(), stack.stripeSettings().webhookSecret(),
+                BillingE2EIT::checked);
     }
 
     @AfterAll
@@ -46,7 +55,26 @@ class BillingE2EIT {
     }
 
     private ApiClient as(String user) {
-        return new ApiClient(HTTP, stack.apiUrl(), token(user));
+        return new ApiClient(HTTP, stack.apiUrl(), token(user), BillingE2EIT::checked);
+    }
+
+    private StripeWebhookSender webhook(String secret) {
+        return new StripeWebhookSender(HTTP, stack.apiUrl().resolve("/v1/webhooks/stripe"), secret);
+    }
+
+    /** The webhook's answer, held to openapi.yaml and, when an error, giving nothing away. */
+    private static HttpResponse<String> checked(HttpResponse<String> response) {
+        checked(response.request(), response);
+        return response;
+    }
+
+    /** Every exchange with the API: held to openapi.yaml and, when an error, giving nothing away. */
+    private static void checked(java.net.http.HttpRequest request, HttpResponse<String> response) {
+        CONTRACT.check(request, response);
+        if (response.statusCode() >= 400) {
+            assertThat(ResponseLeaks.in(response.body())).as(request.method() + " " + request.uri() + " -> "
+                    + response.statusCode() + " " + response.body()).isEmpty();
+        }
     }
 
     private List<StripeTrigger.Delivery> trigger(String event, String user, String plan) throws Exception {
@@ -79,11 +107,16 @@ class BillingE2EIT {
         JsonNode events = ai.realstaging.common.http.Json.read(HTTP.send(java.net.http.HttpRequest.newBuilder(completed)
                 .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString()).body()).path("events");
-        StripeWebhookSender sender = new StripeWebhookSender(HTTP, stack.apiUrl().resolve("/v1/webhooks/stripe"),
-                stack.stripeSettings().webhookSecret());
+        StripeWebhookSender sender = webhook(stack.stripeSettings().webhookSecret());
         for (JsonNode event : events) {
-            assertThat(sender.send(ai.realstaging.common.http.Json.write(event)).statusCode()).isEqualTo(200);
+            HttpResponse<String> delivered = checked(sender.send(Json.write(event)));
+            assertThat(delivered.statusCode()).as(delivered.body()).isEqualTo(200);
+            assertThat(Json.read(delivered.body()).path("outcome").asText()).isIn("applied", "ignored");
         }
+        // Stripe delivers at least once: the same event again changes nothing.
+        HttpResponse<String> again = checked(sender.send(Json.write(events.get(0))));
+        assertThat(again.statusCode()).isEqualTo(200);
+        assertThat(Json.read(again.body()).path("outcome").asText()).isEqualTo("duplicate");
 
         JsonNode usage = api.get("/v1/billing/usage").body();
         assertThat(usage.path("plan").asText()).isEqualTo("pro");
@@ -167,8 +200,8 @@ class BillingE2EIT {
             assertThat(reply.body().path("errors").path(0).path("field").asText()).isEqualTo("plan");
         }
         assertThat(api.post("/v1/billing/checkout", "plan=pro").status()).isEqualTo(400);
-        assertThat(new ApiClient(HTTP, stack.apiUrl(), null).post("/v1/billing/checkout", Map.of("plan", "pro")).status())
-                .isEqualTo(401);
+        assertThat(new ApiClient(HTTP, stack.apiUrl(), null, BillingE2EIT::checked).post("/v1/billing/checkout",
+                Map.of("plan", "pro")).status()).isEqualTo(401);
         assertThat(api.get("/v1/billing/invoices?limit=0&cursor=nope").body().path("errors")).hasSize(2);
     }
 
@@ -193,12 +226,59 @@ class BillingE2EIT {
     }
 
     @Test
+    void invoicesArePagedNewestFirstAndACursorNamingNoInvoiceIsRefused() throws Exception {
+        ApiClient api = as("heidi");
+        trigger("checkout.session.completed", "heidi", "pro");
+        trigger("invoice.payment_failed", "heidi", "pro");
+
+        JsonNode first = api.get("/v1/billing/invoices?limit=1").body();
+        assertThat(first.path("items")).hasSize(1);
+        assertThat(first.path("items").path(0).path("status").asText()).isEqualTo("open");
+        assertThat(first.path("next_cursor").isTextual()).isTrue();
+        JsonNode second = api.get("/v1/billing/invoices?limit=1&cursor=" + first.path("next_cursor").asText()).body();
+        assertThat(second.path("items")).hasSize(1);
+        assertThat(second.path("items").path(0).path("status").asText()).isEqualTo("paid");
+        assertThat(second.path("next_cursor").isNull()).isTrue();
+
+        // Well formed, but naming an invoice Stripe does not know: the caller's mistake, not a 500.
+        String madeUp = Base64.getUrlEncoder().withoutPadding()
+                .encodeToString("invoice:in_DoesNotExist0000".getBytes(StandardCharsets.UTF_8));
+        ApiClient.Reply refused = api.get("/v1/billing/invoices?cursor=" + madeUp);
+        assertThat(refused.status()).as(String.valueOf(refused.body())).isEqualTo(422);
+        assertThat(refused.body().path("errors").path(0).path("field").asText()).isEqualTo("cursor");
+
+        // Another user's cursor lists only that user's own invoices.
+        ApiClient other = as("ivan");
+        trigger("checkout.session.completed", "ivan", "pro");
+        List<String> heidis = List.of(first.path("items").path(0).path("id").asText(),
+                second.path("items").path(0).path("id").asText());
+        JsonNode ivans = other.get("/v1/billing/invoices?cursor=" + first.path("next_cursor").asText()).body();
+        assertThat(ivans.path("items").findValuesAsText("id")).doesNotContainAnyElementsOf(heidis);
+        assertThat(other.get("/v1/billing/invoices").body().path("items").findValuesAsText("id"))
+                .hasSize(1).doesNotContainAnyElementsOf(heidis);
+    }
+
+    @Test
     void theWebhookRouteNeedsNoTokenButRefusesUnsignedEvents() throws Exception {
-        StripeWebhookSender unsigned = new StripeWebhookSender(HTTP, stack.apiUrl().resolve("/v1/webhooks/stripe"), "x");
+        StripeWebhookSender unsigned = webhook("x");
         String event = ai.realstaging.common.testing.Events.text("stripe/customer_subscription_created.json");
 
-        assertThat(unsigned.send(event, null).statusCode()).isEqualTo(400);
-        assertThat(unsigned.send(event).statusCode()).as("signed with another secret").isEqualTo(400);
+        assertThat(checked(unsigned.send(event, null)).statusCode()).isEqualTo(400);
+        assertThat(checked(unsigned.send(event)).statusCode()).as("signed with another secret").isEqualTo(400);
+        assertThat(checked(unsigned.send(event, "t=1764547202,v1=00")).statusCode()).as("a made-up signature")
+                .isEqualTo(400);
+    }
+
+    @Test
+    void aSignedEventOfATypeWeDoNotActOnIsIgnored() throws Exception {
+        String event = Json.write(Map.of("id", "evt_ignored" + System.nanoTime(), "object", "event",
+                "type", "customer.created", "created", Instant.now().getEpochSecond(),
+                "data", Map.of("object", Map.of("id", "cus_ignored", "object", "customer"))));
+
+        HttpResponse<String> answer = checked(webhook(stack.stripeSettings().webhookSecret()).send(event));
+
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        assertThat(Json.read(answer.body()).path("outcome").asText()).isEqualTo("ignored");
     }
 
     private JsonNode stripeGet(String path) throws Exception {

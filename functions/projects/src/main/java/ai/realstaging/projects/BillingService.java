@@ -177,13 +177,17 @@ public final class BillingService {
         };
     }
 
-    /** The caller's invoices from Stripe, newest first; a user without a Stripe customer has none. */
+    /**
+     * The caller's invoices from Stripe, newest first; a user without a Stripe customer has none. A cursor
+     * naming an invoice Stripe does not know is the caller's mistake (422), not ours.
+     */
     public Page<InvoiceView> invoices(Identity identity, String startingAfter, int limit) {
         Optional<String> customerId = db.read(c -> Customers.customerOf(c, users.resolve(c, identity.subject(), identity.email())));
         if (customerId.isEmpty()) {
             return new Page<>(List.of(), null);
         }
-        StripeApi.InvoicePage page = stripe.invoices(customerId.get(), limit, startingAfter);
+        StripeApi.InvoicePage page = stripe.invoices(customerId.get(), limit, startingAfter).orElseThrow(() ->
+                new ApiException.ValidationFailed(List.of(new FieldError("cursor", "is not a cursor this API returned"))));
         List<InvoiceView> items = page.invoices().stream().map(i -> new InvoiceView(i.id(), i.number(), i.status(),
                 i.amountDue(), i.amountPaid(), i.currency(), i.created(), i.periodStart(), i.periodEnd(),
                 i.hostedInvoiceUrl(), i.invoicePdf())).toList();

@@ -43,21 +43,21 @@ final class StripeSignature {
     Event verify(String payload, Optional<String> header) {
         if (header.isEmpty()) {
             LOG.warn("rejected a Stripe webhook request without a Stripe-Signature header");
-            throw new ApiException.BadRequest("The Stripe-Signature header is missing");
+            throw new ApiException.BadRequest("The signature header is missing");
         }
         if (secret == null) {
             LOG.error("refused a Stripe event: {} (or {}_SECRET_ARN) is not configured", SECRET, SECRET);
-            throw new ApiException.DependencyDown("Stripe event verification");
+            throw new ApiException.DependencyDown("Event verification");
         }
         try {
             return Webhook.constructEvent(payload, header.get(), secret.get(), TOLERANCE_SECONDS);
         } catch (SignatureVerificationException e) {
             // stripe-java's reason (no matching signature, timestamp outside tolerance) holds no secret.
             LOG.warn("rejected a Stripe event: {}", e.getMessage());
-            throw new ApiException.BadRequest("The Stripe signature does not match this body, or is too old");
+            throw new ApiException.BadRequest("The signature does not match this body, or is too old");
         } catch (JsonParseException e) {
             LOG.warn("rejected a correctly signed Stripe webhook body that is not an event");
-            throw new ApiException.BadRequest("The body is not a Stripe event");
+            throw new ApiException.BadRequest("The body is not an event");
         }
     }
 }

@@ -250,18 +250,26 @@ public final class StripeStandIn implements AutoCloseable {
         String customerId = params.path("customer").asText(null);
         int limit = params.path("limit").asInt(10);
         String after = params.path("starting_after").asText(null);
-        List<ObjectNode> all = new ArrayList<>(invoices.values().stream()
-                .filter(i -> customerId == null || customerId.equals(i.path("customer").asText())).toList());
-        java.util.Collections.reverse(all);
-        int from = 0;
+        // Newest first; starting_after names any invoice (Stripe's refuses an id it does not know) and the list
+        // goes on with the customer's invoices older than it.
+        List<ObjectNode> newestFirst = new ArrayList<>(invoices.values());
+        java.util.Collections.reverse(newestFirst);
         if (after != null) {
-            for (int i = 0; i < all.size(); i++) {
-                if (all.get(i).path("id").asText().equals(after)) from = i + 1;
+            int at = -1;
+            for (int i = 0; i < newestFirst.size(); i++) {
+                if (newestFirst.get(i).path("id").asText().equals(after)) at = i;
             }
+            if (at < 0) {
+                return error(400, "invalid_request_error", "resource_missing", "No such invoice: '" + after + "'",
+                        "starting_after");
+            }
+            newestFirst = newestFirst.subList(at + 1, newestFirst.size());
         }
-        List<ObjectNode> page = all.subList(Math.min(from, all.size()), Math.min(from + limit, all.size()));
+        List<ObjectNode> all = newestFirst.stream()
+                .filter(i -> customerId == null || customerId.equals(i.path("customer").asText())).toList();
+        List<ObjectNode> page = all.subList(0, Math.min(limit, all.size()));
         ObjectNode list = Json.MAPPER.createObjectNode().put("object", "list").put("url", "/v1/invoices")
-                .put("has_more", from + limit < all.size());
+                .put("has_more", limit < all.size());
         ArrayNode data = list.putArray("data");
         page.forEach(data::add);
         return ok(list);

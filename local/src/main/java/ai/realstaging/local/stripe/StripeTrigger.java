@@ -38,12 +38,19 @@ public final class StripeTrigger {
     private final URI api;
     private final URI standIn;
     private final StripeWebhookSender sender;
+    private final ApiClient.Observer observer;
 
     public StripeTrigger(HttpClient http, URI api, URI standIn, String webhookSecret) {
+        this(http, api, standIn, webhookSecret, (request, response) -> { });
+    }
+
+    /** {@code observer} sees each exchange with the API: the user's calls and the webhook deliveries. */
+    public StripeTrigger(HttpClient http, URI api, URI standIn, String webhookSecret, ApiClient.Observer observer) {
         this.http = http;
         this.api = api;
         this.standIn = standIn;
         this.sender = new StripeWebhookSender(http, api.resolve("/v1/webhooks/stripe"), webhookSecret);
+        this.observer = observer;
     }
 
     /** Thrown with a message for the person at the terminal. */
@@ -58,7 +65,7 @@ public final class StripeTrigger {
         if (!EVENTS.containsKey(event)) {
             throw new TriggerException("cannot trigger " + event + "; supported: " + String.join(", ", EVENTS.keySet()));
         }
-        ApiClient user = new ApiClient(http, api, token);
+        ApiClient user = new ApiClient(http, api, token, observer);
         JsonNode events = switch (event) {
             case "checkout.session.completed", "customer.subscription.created" -> {
                 ApiClient.Reply checkout = user.post("/v1/billing/checkout", Map.of("plan", plan));
@@ -75,6 +82,7 @@ public final class StripeTrigger {
         List<Delivery> deliveries = new ArrayList<>();
         for (JsonNode e : events) {
             HttpResponse<String> response = sender.send(Json.write(e));
+            observer.exchanged(response.request(), response);
             deliveries.add(new Delivery(e.path("id").asText(), e.path("type").asText(), response.statusCode(), response.body()));
         }
         return deliveries;

@@ -9,6 +9,7 @@ import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.lang.reflect.TypeVariable;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -35,6 +36,10 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
+
+import ai.realstaging.common.config.Config;
+import ai.realstaging.maintenance.Sweeps;
 
 import ai.realstaging.local.template.SamTemplate.FunctionDef;
 import ai.realstaging.local.template.SamTemplate.QueueDef;
@@ -106,11 +111,15 @@ class TemplateTest {
         } else if (!function.sqsSources().isEmpty()) {
             input = SQSEvent.class;
             output = SQSBatchResponse.class;
+        } else if (isScheduled(function.logicalId())) {
+            // A scheduled function's answer goes nowhere (EventBridge invokes it asynchronously): any output.
+            input = ScheduledEvent.class;
+            output = Object.class;
         } else if (isCustomResourceProvider(function.logicalId())) {
             input = CloudFormationCustomResourceEvent.class;
             output = software.amazon.lambda.powertools.cloudformation.Response.class;
         } else {
-            fail("%s has no HttpApi or SQS event; teach this test its handler interface", function.logicalId());
+            fail("%s has no HttpApi, SQS or Schedule event; teach this test its handler interface", function.logicalId());
             return;
         }
 
@@ -131,10 +140,41 @@ class TemplateTest {
             assertThat(handler.getMethod(function.handlerMethod(), input, Context.class).getReturnType()).isEqualTo(output);
             return;
         }
+        if (output == Object.class) {
+            assertThat(requestHandlerTypes(handler)).as("RequestHandler<I, O> of %s", handler).first().isEqualTo(input);
+            assertThat(handler.getMethod(function.handlerMethod(), input, Context.class)).isNotNull();
+            return;
+        }
         assertThat(requestHandlerTypes(handler)).as("RequestHandler<I, O> of %s", handler)
                 .containsExactly(input, output);
         Method method = handler.getMethod(function.handlerMethod(), input, Context.class);
         assertThat(method.getReturnType()).isEqualTo(output);
+    }
+
+    private static boolean isScheduled(String functionId) {
+        return TEMPLATE.schedules().stream().anyMatch(s -> s.functionLogicalId().equals(functionId));
+    }
+
+    @Test
+    void theMaintenanceSweepRunsOnAScheduleAndLetsTheQueueRedeliverFirst() {
+        List<SamTemplate.ScheduleSource> schedules = TEMPLATE.schedules();
+        assertThat(schedules).extracting(SamTemplate.ScheduleSource::functionLogicalId).contains("MaintenanceFunction");
+        SamTemplate.ScheduleSource sweep = schedules.stream()
+                .filter(s -> s.functionLogicalId().equals("MaintenanceFunction")).findFirst().orElseThrow();
+        assertThat(sweep.enabled()).isTrue();
+        assertThat(sweep.type()).as("an EventBridge rule delivers the Scheduled Event the handler takes")
+                .isEqualTo("Schedule");
+        assertThat(sweep.rate()).hasValueSatisfying(rate -> assertThat(rate).isLessThanOrEqualTo(Duration.ofMinutes(15)));
+
+        FunctionDef maintenance = TEMPLATE.function("MaintenanceFunction").orElseThrow();
+        Sweeps.Settings settings = Sweeps.Settings.from(Config.of(maintenance.literalEnvironment()));
+        QueueDef staging = TEMPLATE.queue("StagingQueue").orElseThrow();
+        // A crashed delivery comes back after the visibility timeout; only later is an image "stuck".
+        assertThat(settings.stuckGrace()).isGreaterThan(Duration.ofSeconds(staging.visibilityTimeoutSeconds()));
+        // SQS delays go up to 15 minutes; a delayed stage message is not "lost" before that.
+        assertThat(settings.resendAfter()).isGreaterThan(Duration.ofMinutes(15));
+        // Two full rounds of deliveries before a stuck image is failed.
+        assertThat(settings.stuckMaxAttempts()).isGreaterThanOrEqualTo(2 * staging.maxReceiveCount());
     }
 
     /** True when a Custom:: resource of the template names this function as its ServiceToken. */

@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The Stripe calls the service makes, through stripe-java's {@link StripeClient} (built on first use:
  * the key may come from Secrets Manager). Stripe's failures become our typed errors: unreachable or
- * 5xx is 503, anything else a logged internal error; Stripe's own text never reaches a client.
+ * 5xx is 503, anything else a logged internal error; Stripe's own text, and its name, never reach a client.
  */
 public final class StripeApi {
     private static final Logger LOG = LoggerFactory.getLogger(StripeApi.class);
@@ -146,15 +146,24 @@ public final class StripeApi {
                 .map(StripeApi::subscription);
     }
 
-    /** A page of the customer's invoices, newest first. */
-    public InvoicePage invoices(String customerId, int limit, String startingAfter) {
+    /**
+     * A page of the customer's invoices, newest first; empty when Stripe knows no invoice
+     * {@code startingAfter} (a cursor that was made up, or names an invoice since deleted).
+     */
+    public Optional<InvoicePage> invoices(String customerId, int limit, String startingAfter) {
         InvoiceListParams.Builder params = InvoiceListParams.builder().setCustomer(customerId).setLimit((long) limit);
         if (startingAfter != null) params.setStartingAfter(startingAfter);
-        StripeCollection<Invoice> page = call("list invoices", s -> s.v1().invoices().list(params.build()));
-        return new InvoicePage(page.getData().stream().map(i -> new InvoiceSummary(i.getId(), i.getNumber(),
+        StripeCollection<Invoice> page;
+        try {
+            page = call("list invoices", s -> s.v1().invoices().list(params.build()));
+        } catch (NotFound e) {
+            if (startingAfter != null && "starting_after".equals(e.param)) return Optional.empty();
+            throw new IllegalStateException("Stripe knows no " + e.param + " of the invoice list");
+        }
+        return Optional.of(new InvoicePage(page.getData().stream().map(i -> new InvoiceSummary(i.getId(), i.getNumber(),
                 i.getStatus(), i.getAmountDue(), i.getAmountPaid(), i.getCurrency(), seconds(i.getCreated()),
                 seconds(i.getPeriodStart()), seconds(i.getPeriodEnd()), i.getHostedInvoiceUrl(), i.getInvoicePdf()))
-                .toList(), Boolean.TRUE.equals(page.getHasMore()));
+                .toList(), Boolean.TRUE.equals(page.getHasMore())));
     }
 
     private static StripeSubscription subscription(Subscription s) {
@@ -198,31 +207,37 @@ public final class StripeApi {
             return call.run(client.get());
         } catch (ApiConnectionException | RateLimitException e) {
             LOG.warn("Stripe unavailable to {}: {} (request {})", what, e.getClass().getSimpleName(), e.getRequestId());
-            throw new ApiException.DependencyDown("Stripe");
+            throw new ApiException.DependencyDown("The payment provider");
         } catch (AuthenticationException e) {
             LOG.error("Stripe refused the API key to {} (request {})", what, e.getRequestId());
             throw new ApiException.DependencyDown("Billing");
         } catch (StripeException e) {
             Integer status = e.getStatusCode();
-            if (status != null && status == 404 && "resource_missing".equals(e.getCode())) {
-                throw new NotFound();
+            String param = e.getStripeError() == null ? null : e.getStripeError().getParam();
+            // An object we named is unknown: 404 when it is the one asked for, 400 naming the parameter when a
+            // list's starting_after names it.
+            if (status != null && "resource_missing".equals(e.getCode())
+                    && (status == 404 || status == 400 && "starting_after".equals(param))) {
+                throw new NotFound(param);
             }
             if (status == null || status >= 500) {
                 LOG.warn("Stripe failed to {}: status {} (request {})", what, status, e.getRequestId());
-                throw new ApiException.DependencyDown("Stripe");
+                throw new ApiException.DependencyDown("The payment provider");
             }
             // Our request was wrong (a bad price id in the configuration, a bug): an internal error.
-            String param = e.getStripeError() == null ? null : e.getStripeError().getParam();
             LOG.error("Stripe refused to {}: status {} code {} param {} (request {})", what, status, e.getCode(),
                     param, e.getRequestId());
             throw new IllegalStateException("Stripe refused to " + what + " (" + e.getCode() + ")");
         }
     }
 
-    /** Stripe answered 404 resource_missing. */
+    /** Stripe answered resource_missing: the object asked for, or the one {@code param} names, does not exist. */
     private static final class NotFound extends RuntimeException {
-        NotFound() {
+        final String param;
+
+        NotFound(String param) {
             super(null, null, false, false);
+            this.param = param;
         }
     }
 

@@ -7,6 +7,7 @@ import ai.realstaging.common.http.Json;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.S3Event;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigInteger;
@@ -94,6 +95,21 @@ class EventsFixturesTest {
         assertThat(record.path("eventVersion").asText()).isEqualTo("2.1");
         assertThat(record.path("eventName").asText()).isEqualTo("ObjectCreated:Put");
         assertThat(record.path("s3").path("object").path("key").asText()).startsWith("uploads/").contains("+");
+    }
+
+    @Test
+    void theScheduledEventIsWhatAnEventBridgeRuleDelivers() {
+        ScheduledEvent event = Events.scheduled("scheduled/scheduled_event.json");
+        JsonNode raw = Json.read(Events.text("scheduled/scheduled_event.json"));
+
+        assertThat(event.getDetailType()).isEqualTo("Scheduled Event");
+        assertThat(event.getSource()).isEqualTo("aws.events");
+        assertThat(event.getId()).isNotBlank();
+        assertThat(event.getTime().getMillis()).isEqualTo(java.time.Instant.parse(raw.path("time").asText()).toEpochMilli());
+        assertThat(event.getResources()).singleElement().asString()
+                .startsWith("arn:aws:events:" + event.getRegion() + ":" + event.getAccount() + ":rule/");
+        assertThat(event.getDetail()).isEmpty();
+        assertThat(raw.path("version").asText()).isEqualTo("0");
     }
 
     @Test

@@ -49,10 +49,12 @@ public final class TestDatabase {
     private final DatabaseUrl server;
     private final DatabaseUrl url;
     private final String name;
+    private final boolean dropAtExit;
     private final List<String> extra = new ArrayList<>();
 
     private TestDatabase(DatabaseUrl server, boolean dropAtExit) {
         this.server = server;
+        this.dropAtExit = dropAtExit;
         this.name = PREFIX + Instant.now().getEpochSecond() + "_"
                 + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
         try (Connection c = DriverManager.getConnection(server.jdbcUrl(), server.properties());
@@ -88,6 +90,16 @@ public final class TestDatabase {
             }
         }
         return shared;
+    }
+
+    /**
+     * A migrated database of its own on the same server (dropped at exit like the shared one), for
+     * tests whose subject works on every row, such as the maintenance sweeps, and must see no other
+     * test's rows.
+     */
+    public static synchronized TestDatabase isolated() {
+        TestDatabase first = shared();
+        return new TestDatabase(first.server, first.dropAtExit);
     }
 
     public DatabaseUrl url() {
