@@ -97,6 +97,25 @@ class RealtimeE2EIT {
     }
 
     @Test
+    void aRetryIsSeenLiveFromQueuedToReady() throws Exception {
+        String carol = token("carol");
+        stack.replicate().inject(new ai.realstaging.local.replicate.Fault.PredictionFails("NSFW content detected"));
+        try (LiveEvents mine = LiveEvents.webSocket(HTTP, stack.webSocketUrl(), carol)) {
+            JsonNode upload = startUpload(api(carol));
+            String imageId = upload.path("images").path(0).path("id").asText();
+            assertThat(statusesUntilDone(mine, imageId, TEN_SECONDS).getLast()).isEqualTo("failed");
+
+            assertThat(api(carol).post("/v1/images/" + imageId + "/retry", "").status()).isEqualTo(202);
+            List<String> statuses = new ArrayList<>();
+            LiveEvents.Received first = mine.next(m -> m.path("image").path("id").asText().equals(imageId), TEN_SECONDS);
+            statuses.add(first.message().path("image").path("status").asText());
+            statuses.addAll(statusesUntilDone(mine, imageId, TEN_SECONDS));
+
+            assertThat(statuses).containsSubsequence("queued", "processing", "ready");
+        }
+    }
+
+    @Test
     void theReadyEventCarriesTheImageAsTheRestApiShowsItWithUsableUrls() throws Exception {
         String carol = token("carol");
         try (LiveEvents mine = LiveEvents.webSocket(HTTP, stack.webSocketUrl(), carol)) {

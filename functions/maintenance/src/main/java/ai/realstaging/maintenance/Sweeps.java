@@ -1,5 +1,6 @@
 package ai.realstaging.maintenance;
 
+import ai.realstaging.common.api.Views;
 import ai.realstaging.common.billing.Quota;
 import ai.realstaging.common.config.AwsClients;
 import ai.realstaging.common.config.Config;
@@ -9,6 +10,8 @@ import ai.realstaging.common.db.ImageRepository;
 import ai.realstaging.common.model.Image;
 import ai.realstaging.common.observability.Observability;
 import ai.realstaging.common.queue.StagingQueue;
+import ai.realstaging.common.realtime.Publisher;
+import ai.realstaging.common.realtime.StatusUpdates;
 import ai.realstaging.common.storage.Storage;
 import ai.realstaging.common.storage.StorageDeletions;
 import java.time.Duration;
@@ -78,7 +81,7 @@ public final class Sweeps {
 
     private record Expiry(int expired, int imagesFailed, int renotified) {}
 
-    private record Rescue(int requeued, int timedOut) {}
+    private record Rescue(int requeued, int timedOut, List<UUID> changed) {}
 
     private final Database db;
     private final Storage storage;
@@ -86,8 +89,16 @@ public final class Sweeps {
     private final StorageDeletions deletions;
     private final Settings settings;
     private final String region;
+    private final StatusUpdates updates;
 
     public Sweeps(Database db, Storage storage, StagingQueue queue, Settings settings, String region) {
+        this(db, storage, queue, settings, region, StatusUpdates.disabled());
+    }
+
+    /** With {@code updates}, every status change a sweep commits is published to the owner. */
+    public Sweeps(Database db, Storage storage, StagingQueue queue, Settings settings, String region,
+                  StatusUpdates updates) {
+        this.updates = updates;
         this.db = db;
         this.storage = storage;
         this.queue = queue;
@@ -100,9 +111,10 @@ public final class Sweeps {
     public static Sweeps create(Config config) {
         AwsClients aws = new AwsClients(config);
         Storage storage = new Storage(aws::s3, aws.presigner(), config.require("BUCKET_NAME"));
-        return new Sweeps(new Database(ConnectionFactory.fromConfig(config)), storage,
-                new StagingQueue(aws::sqs, config.require("STAGING_QUEUE_URL")), Settings.from(config),
-                config.region());
+        Database db = new Database(ConnectionFactory.fromConfig(config));
+        return new Sweeps(db, storage, new StagingQueue(aws::sqs, config.require("STAGING_QUEUE_URL")),
+                Settings.from(config), config.region(),
+                new StatusUpdates(db, new Views(storage), Publisher.fromConfig(config, db, aws)));
     }
 
     /** Runs every sweep once; one that fails is reported and the others still run. */
@@ -111,7 +123,7 @@ public final class Sweeps {
         List<String> failed = new ArrayList<>();
         Expiry expiry = sweep("expired_uploads", failed, () -> expireUploads(now), new Expiry(0, 0, 0));
         // Stuck images first: the ones it re-queues are sent there, and so are not "unsent" below.
-        Rescue rescue = sweep("stuck_images", failed, () -> rescueStuck(now), new Rescue(0, 0));
+        Rescue rescue = sweep("stuck_images", failed, () -> rescueStuck(now), new Rescue(0, 0, List.of()));
         int resent = sweep("unsent_messages", failed, () -> resendUnsent(now), 0);
         StorageDeletions.Result files = sweep("storage_deletions", failed,
                 () -> deletions.retryDue(now, settings.limit()), new StorageDeletions.Result(0, 0));
@@ -160,6 +172,7 @@ public final class Sweeps {
                     return failedHere;
                 });
                 if (failedImages != null) {
+                    updates.originalWithImages(upload.originalId());
                     expired++;
                     imagesFailed += failedImages;
                     keys.add(upload.key());
@@ -197,14 +210,16 @@ public final class Sweeps {
      */
     private Rescue rescueStuck(Instant now) {
         Instant cutoff = now.minus(settings.stuckGrace());
-        return db.transaction(c -> {
+        Rescue rescue = db.transaction(c -> {
             List<UUID> requeued = new ArrayList<>();
+            List<UUID> failedIds = new ArrayList<>();
             int timedOut = 0;
             for (SweepQueries.Stuck stuck : SweepQueries.lockStuck(c, cutoff, settings.limit())) {
                 if (stuck.attempts() >= settings.stuckMaxAttempts()) {
                     if (ImageRepository.markFailed(c, stuck.imageId(), STAGING_TIMED_OUT, STAGING_TIMED_OUT_MESSAGE)
                             .isPresent()) {
                         Quota.release(c, stuck.imageId());
+                        failedIds.add(stuck.imageId());
                         timedOut++;
                         LOG.warn("image {} failed: stuck in processing after {} claim(s)", stuck.imageId(),
                                 stuck.attempts());
@@ -216,8 +231,12 @@ public final class Sweeps {
                 }
             }
             queue.sendStage(requeued);
-            return new Rescue(requeued.size(), timedOut);
+            List<UUID> changed = new ArrayList<>(requeued);
+            changed.addAll(failedIds);
+            return new Rescue(requeued.size(), timedOut, changed);
         });
+        rescue.changed().forEach(updates::image);
+        return rescue;
     }
 
     /**
