@@ -16,11 +16,23 @@ public final class ApiClient {
     private final HttpClient http;
     private final URI api;
     private final String token;
+    private final Observer observer;
+
+    /** Sees every exchange with the API (not the presigned S3 calls); the end-to-end tests check each against openapi.yaml. */
+    @FunctionalInterface
+    public interface Observer {
+        void exchanged(HttpRequest request, HttpResponse<String> response);
+    }
 
     public ApiClient(HttpClient http, URI api, String token) {
+        this(http, api, token, (request, response) -> { });
+    }
+
+    public ApiClient(HttpClient http, URI api, String token, Observer observer) {
         this.http = http;
         this.api = api;
         this.token = token;
+        this.observer = observer;
     }
 
     /** A response: status and parsed JSON body (null when empty or not JSON). */
@@ -51,7 +63,27 @@ public final class ApiClient {
 
     /** The response as it came (redirects are not followed), for status codes and headers. */
     public HttpResponse<String> raw(String path) throws IOException, InterruptedException {
-        return http.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpRequest request = request(path).GET().build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        observer.exchanged(request, response);
+        return response;
+    }
+
+    /**
+     * Polls GET /v1/images/{id} until the image reaches one of {@code statuses}; throws an
+     * AssertionError with the last answer when it does not within {@code within}.
+     */
+    public JsonNode awaitImage(String imageId, Duration within, String... statuses)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        JsonNode image = null;
+        while (System.nanoTime() < deadline) {
+            image = get("/v1/images/" + imageId).body();
+            if (image != null && java.util.List.of(statuses).contains(image.path("status").asText())) return image;
+            Thread.sleep(100);
+        }
+        throw new AssertionError("image " + imageId + " did not reach " + java.util.List.of(statuses) + " in "
+                + within.toSeconds() + " s: " + image);
     }
 
     /** PUTs bytes to a presigned URL with exactly the headers the API said to send. */
@@ -81,6 +113,7 @@ public final class ApiClient {
 
     private Reply send(HttpRequest request) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        observer.exchanged(request, response);
         String type = response.headers().firstValue("Content-Type").orElse("");
         JsonNode body = null;
         if (!response.body().isEmpty() && type.contains("json")) {

@@ -1,6 +1,7 @@
 package ai.realstaging.local;
 
 import ai.realstaging.common.staging.ImageFormat;
+import ai.realstaging.local.template.SamTemplate;
 import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import java.io.ByteArrayOutputStream;
@@ -23,7 +24,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
-/** The realstaging command line: up, token, stage, invoke. */
+/** The realstaging command line: up, token, stage, invoke, sweep. */
 public final class Cli {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -42,6 +43,8 @@ public final class Cli {
             case "token" -> token(flags);
             case "stage" -> stage(args, flags);
             case "invoke" -> invoke(args, flags);
+            case "sweep" -> SweepRun.run(root(), TokenIssuer.defaultHome(), System.getenv());
+            case "stripe" -> stripe(args, flags);
             default -> {
                 System.err.println("unknown command: " + command);
                 usage();
@@ -54,17 +57,25 @@ public final class Cli {
     private static void usage() {
         System.err.println("""
                 usage: ./realstaging <command>
-                  up [--port 3000] [--aws-port 4566] [--host 127.0.0.1]
-                                                          start the whole system locally and print its URLs and a token
+                  up [--port 3000] [--aws-port 4566] [--host 127.0.0.1] [--sweep-every 60]
+                                                          start the whole system locally and print its URLs and a token;
+                                                          the maintenance sweeps run every --sweep-every seconds (0: never)
                   token --user NAME [--admin]             print a bearer token for a local user (--admin: admin role)
                   stage PHOTO --room ROOM --style STYLE --out FILE [--mode MODE] [--seed N] [--model ID] [--user NAME] [--api URL]
                                                           stage one photo end to end and write the result
                                                           (--model: made the active model for the run through the
                                                           admin API with a local admin token, then switched back)
                   invoke FUNCTION --event FILE            run one function on one event, like `sam local invoke`
+                  sweep                                   run the maintenance sweeps once against the running stack
+                                                          (or DATABASE_URL / AWS_ENDPOINT_URL) and print what they did
+                  stripe trigger EVENT --user NAME [--plan pro] [--api URL] [--stripe URL]
+                                                          make EVENT happen at the Stripe stand-in for NAME and post the
+                                                          signed events to the webhook, as `stripe trigger` does
                   test                                    run every test tier (mvn verify)
                 Environment: DATABASE_URL (else embedded PostgreSQL), AWS_ENDPOINT_URL (else in-JVM S3 and SQS),
-                REPLICATE_API_TOKEN (else the Replicate stand-in), REALSTAGING_HOME (issuer key; ~/.realstaging).""");
+                REDIS_URL (else embedded Redis), REPLICATE_API_TOKEN (else the Replicate stand-in),
+                REALSTAGING_HOME (issuer key; ~/.realstaging), STRIPE_SECRET_KEY (else the Stripe stand-in),
+                STRIPE_WEBHOOK_SECRET, STRIPE_PRICE_PRO, STRIPE_PRICE_BUSINESS.""");
     }
 
     private static int up(Map<String, String> flags) throws Exception {
@@ -72,8 +83,15 @@ public final class Cli {
                 .withPorts(intFlag(flags, "port", 3000), intFlag(flags, "aws-port", 4566))
                 .withHost(flags.getOrDefault("host", "127.0.0.1"));
         LocalStack stack = LocalStack.start(options);
+        int sweepEvery = intFlag(flags, "sweep-every", Integer.parseInt(System.getenv()
+                .getOrDefault("REALSTAGING_SWEEP_SECONDS", "60")));
+        LocalSchedules schedules = LocalSchedules.start(stack, SamTemplate.load(options.root().resolve("template.yaml")),
+                Duration.ofSeconds(sweepEvery));
+        Path stackFile = SweepRun.rememberStack(options.home(), stack);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            schedules.close();
+            SweepRun.forgetStack(stackFile, stack);
             stack.close();
             stopped.countDown();
         }));
@@ -85,15 +103,57 @@ public final class Cli {
                   Staging queue   %s
                   PostgreSQL      %s%s
                   Replicate       %s
+                  Maintenance     %s
+                  Stripe          %s
                   JWKS            %s/.well-known/jwks.json   (issuer %s, audience %s)
+                  Live events     %s?token=TOKEN   (WebSocket API; {"action":"ping"} answers a pong)
+                                  %s/v1/events   (SSE; Authorization: Bearer, or ?ticket= from POST /v1/events/tickets)
+                  Redis           %s%s
                 Token for user "demo" (12 h; more with ./realstaging token --user NAME):
                 %s
                 Stop with Ctrl-C.""".formatted(stack.apiUrl(), stack.apiUrl(), stack.awsEndpoint(), LocalStack.BUCKET,
                 stack.queueUrl("StagingQueue"), redact(stack.databaseUrl()), stack.embeddedDatabase() ? " (embedded)" : "",
                 stack.replicate() == null ? "api.replicate.com (REPLICATE_API_TOKEN)" : stack.replicate().baseUrl() + " (stand-in)",
-                stack.apiUrl(), TokenIssuer.ISSUER, TokenIssuer.AUDIENCE, token));
+                sweepEvery > 0 ? "sweeps every " + sweepEvery + " s (now: ./realstaging sweep)" : "off (./realstaging sweep runs it)",
+                stripeLine(stack),
+                stack.apiUrl(), TokenIssuer.ISSUER, TokenIssuer.AUDIENCE, stack.webSocketUrl(), stack.apiUrl(),
+                stack.redisUrl(), stack.realtime().embeddedRedis() ? " (embedded)" : "", token));
         stopped.await();
         return 0;
+    }
+
+    private static int stripe(List<String> positional, Map<String, String> flags) throws Exception {
+        String user = flags.get("user");
+        if (positional.size() != 2 || !positional.getFirst().equals("trigger") || user == null
+                || !user.matches("[A-Za-z0-9._@-]{1,64}")) {
+            System.err.println("usage: ./realstaging stripe trigger EVENT --user NAME [--plan pro] [--api URL] [--stripe URL]");
+            ai.realstaging.local.stripe.StripeTrigger.EVENTS.forEach((e, what) -> System.err.printf("  %-32s %s%n", e, what));
+            return 2;
+        }
+        String secret = System.getenv().getOrDefault("STRIPE_WEBHOOK_SECRET", "");
+        var trigger = new ai.realstaging.local.stripe.StripeTrigger(HTTP,
+                URI.create(flags.getOrDefault("api", "http://127.0.0.1:3000")),
+                URI.create(flags.getOrDefault("stripe", "http://127.0.0.1:" + ai.realstaging.local.stripe.LocalStripe.DEFAULT_PORT)),
+                secret.isBlank() ? ai.realstaging.local.stripe.LocalStripe.DEFAULT_WEBHOOK_SECRET : secret);
+        String token = TokenIssuer.load(TokenIssuer.defaultHome()).mint(user, false, Duration.ofHours(1));
+        try {
+            for (var d : trigger.trigger(positional.get(1), token, flags.getOrDefault("plan", "pro"))) {
+                System.out.printf("%s %-32s -> %d %s%n", d.eventId(), d.type(), d.status(), d.response());
+            }
+            return 0;
+        } catch (ai.realstaging.local.stripe.StripeTrigger.TriggerException e) {
+            System.err.println(e.getMessage());
+            return 1;
+        }
+    }
+
+    /** Where Stripe is and which settings are the local defaults (never a configured secret's value). */
+    private static String stripeLine(LocalStack stack) {
+        var settings = stack.stripeSettings();
+        String where = stack.stripe() == null ? settings.apiBase() + " (STRIPE_SECRET_KEY)"
+                : stack.stripe().baseUrl() + " (stand-in; ./realstaging stripe trigger EVENT --user NAME)";
+        return where + "\n                  webhook         " + stack.apiUrl() + "/v1/webhooks/stripe"
+                + (settings.defaults().isEmpty() ? "" : "\n                  Stripe defaults " + String.join(" ", settings.defaults()));
     }
 
     private static int token(Map<String, String> flags) {
@@ -160,11 +220,11 @@ public final class Cli {
             Type[] io = handlerTypes(function.handlerType());
             Object event;
             try (InputStream in = Files.newInputStream(Path.of(flags.get("event")))) {
-                event = serializer((Class<?>) io[0]).fromJson(in);
+                event = serializer(raw(io[0])).fromJson(in);
             }
             Object response = function.invoke(event);
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            serializer((Class<?>) io[1]).toJson(response, out);
+            serializer(raw(io[1])).toJson(response, out);
             System.out.println(out.toString(StandardCharsets.UTF_8));
             return 0;
         }
@@ -188,6 +248,11 @@ public final class Cli {
             }
         }
         throw new IllegalStateException(handler + " does not implement RequestHandler");
+    }
+
+    /** Map for Map&lt;String, Object&gt;: a handler may answer a parameterized type. */
+    private static Class<?> raw(Type type) {
+        return type instanceof ParameterizedType p ? (Class<?>) p.getRawType() : (Class<?>) type;
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

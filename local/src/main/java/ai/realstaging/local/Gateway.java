@@ -75,6 +75,12 @@ final class Gateway implements AutoCloseable {
         return this;
     }
 
+    /** Serves a local-only path (no route of template.yaml) with its own handler, e.g. the event stream. */
+    Gateway mount(String path, com.sun.net.httpserver.HttpHandler handler) {
+        server.createContext(path, handler);
+        return this;
+    }
+
     URI baseUrl() {
         return URI.create("http://" + server.getAddress().getHostString() + ":" + server.getAddress().getPort());
     }

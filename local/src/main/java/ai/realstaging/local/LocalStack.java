@@ -3,6 +3,8 @@ package ai.realstaging.local;
 import ai.realstaging.common.config.Config;
 import ai.realstaging.local.replicate.ReplicateStandIn;
 import ai.realstaging.local.s3.S3Emulator;
+import ai.realstaging.local.stripe.LocalStripe;
+import ai.realstaging.local.stripe.StripeStandIn;
 import ai.realstaging.local.sqs.SqsEmulator;
 import ai.realstaging.local.template.SamTemplate;
 import com.sun.net.httpserver.HttpServer;
@@ -39,6 +41,8 @@ public final class LocalStack implements AutoCloseable {
     public static final String BUCKET = "realstaging-media-local";
     static final String AWS_KEY = "test";
     static final String AWS_SECRET = "test";
+    /** What the functions send the Replicate stand-in (it checks a token, as Replicate does). */
+    static final String STAND_IN_TOKEN = "local-replicate-token";
 
     static {
         // The JDK server writes headers and body separately; with Nagle on, the body waits for the
@@ -69,21 +73,30 @@ public final class LocalStack implements AutoCloseable {
 
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final Options options;
+    private final LocalStripe stripeSettings;
+    private StripeStandIn stripe;
     private TokenIssuer issuer;
     private Gateway gateway;
     private LocalDatabase database;
     private URI awsEndpoint;
     private ReplicateStandIn replicate;
+    private LocalRealtime realtime;
     private final Map<String, String> queueUrls = new LinkedHashMap<>();
     private final Map<String, String> queueArns = new LinkedHashMap<>();
     private final Map<String, FunctionPool> functions = new LinkedHashMap<>();
 
-    private LocalStack(Options options) {
+    private LocalStack(Options options, LocalStripe stripe) {
         this.options = options;
+        this.stripeSettings = stripe;
     }
 
+    /** Stripe settings from the environment; the stand-in on its usual port unless the stack takes free ports. */
     public static LocalStack start(Options options) throws IOException {
-        LocalStack stack = new LocalStack(options);
+        return start(options, LocalStripe.fromEnvironment(options.gatewayPort() == 0 ? 0 : LocalStripe.DEFAULT_PORT));
+    }
+
+    public static LocalStack start(Options options, LocalStripe stripe) throws IOException {
+        LocalStack stack = new LocalStack(options, stripe);
         try {
             stack.boot();
             return stack;
@@ -111,10 +124,14 @@ public final class LocalStack implements AutoCloseable {
             replicateBase = options.replicateBaseUrl() == null ? "https://api.replicate.com" : options.replicateBaseUrl();
             replicateToken = options.replicateToken();
         } else {
-            replicateToken = "local-replicate-token";
+            replicateToken = STAND_IN_TOKEN;
             replicate = track(ReplicateStandIn.start("127.0.0.1", 0, replicateToken));
             replicateBase = replicate.baseUrl().toString();
         }
+
+        // The WebSocket API listens next to the HTTP API (3000 → 3001), or on a free port when that is 0.
+        realtime = track(LocalRealtime.start(template, options.host(),
+                options.gatewayPort() == 0 ? 0 : options.gatewayPort() + 1, issuer.jwks(), this::function));
 
         Map<String, String> shared = new HashMap<>();
         shared.put("AWS_REGION", REGION);
@@ -129,6 +146,8 @@ public final class LocalStack implements AutoCloseable {
         shared.put("AUTH_ROLES_CLAIM", TokenIssuer.ROLES_CLAIM);
         shared.put("STAGE_POLL_MILLIS", "250");
         shared.put("MODEL_SECRETS_KEY", LocalSecretsKey.load(options.home()));
+        shared.putAll(stripeConfig());
+        shared.putAll(realtime.settings());
 
         List<Gateway.Route> routes = new ArrayList<>();
         SqsClient esmClient = track(sqsClient());
@@ -149,6 +168,34 @@ public final class LocalStack implements AutoCloseable {
         }
         gateway = track(new Gateway(options.host(), options.gatewayPort(), routes, TokenIssuer.ISSUER,
                 TokenIssuer.AUDIENCE, issuer.jwks()).start(null));
+        try {
+            realtime.mountEventStream(gateway, Config.of(shared), gateway.baseUrl().resolve("/.well-known/jwks.json"));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while subscribing to Redis", e);
+        }
+    }
+
+    /** The functions' Stripe settings; starts the Stripe stand-in unless a real key or API base is configured. */
+    private Map<String, String> stripeConfig() throws IOException {
+        String apiBase = stripeSettings.apiBase();
+        if (stripeSettings.standIn()) {
+            stripe = track(StripeStandIn.start("127.0.0.1", stripeSettings.standInPort(), stripeSettings.secretKey(),
+                    List.of(new StripeStandIn.Price("pro", stripeSettings.pricePro(), 2900),
+                            new StripeStandIn.Price("business", stripeSettings.priceBusiness(), 9900))));
+            apiBase = stripe.baseUrl().toString();
+        }
+        Map<String, String> config = new HashMap<>();
+        config.put("STRIPE_SECRET_KEY", stripeSettings.secretKey());
+        config.put("STRIPE_API_BASE", apiBase);
+        config.put("STRIPE_WEBHOOK_SECRET", stripeSettings.webhookSecret());
+        config.put("STRIPE_PRICE_PRO", stripeSettings.pricePro());
+        config.put("STRIPE_PRICE_BUSINESS", stripeSettings.priceBusiness());
+        // Where Stripe sends the browser back; a frontend's dev server would be here.
+        config.put("BILLING_SUCCESS_URL", "http://localhost:5173/billing?checkout=success&session_id={CHECKOUT_SESSION_ID}");
+        config.put("BILLING_CANCEL_URL", "http://localhost:5173/billing?checkout=canceled");
+        config.put("BILLING_RETURN_URL", "http://localhost:5173/billing");
+        return config;
     }
 
     /** S3 and SQS on one endpoint, as LocalStack serves them, so AWS_ENDPOINT_URL covers both. */
@@ -238,6 +285,20 @@ public final class LocalStack implements AutoCloseable {
         return gateway.baseUrl();
     }
 
+    /** ws://host:port/ws: the WebSocket API (connect with ?token=). */
+    public URI webSocketUrl() {
+        return realtime.webSocketUrl();
+    }
+
+    public URI redisUrl() {
+        return realtime.redisUrl();
+    }
+
+    /** The real-time pieces, for tests and the benchmark (open connections and streams). */
+    LocalRealtime realtime() {
+        return realtime;
+    }
+
     public URI awsEndpoint() {
         return awsEndpoint;
     }
@@ -257,6 +318,15 @@ public final class LocalStack implements AutoCloseable {
     /** The Replicate stand-in, or null when the real API is configured. */
     public ReplicateStandIn replicate() {
         return replicate;
+    }
+
+    /** The Stripe stand-in, or null when a real Stripe API is configured. */
+    public StripeStandIn stripe() {
+        return stripe;
+    }
+
+    public LocalStripe stripeSettings() {
+        return stripeSettings;
     }
 
     public String queueUrl(String logicalId) {

@@ -17,8 +17,7 @@ class InJvmStackE2EIT extends WalkingSkeletonScenarios {
     /** The emulator enforces conditional writes as S3 does; moto may not, so this one runs here only. */
     @Test
     void anUploadUrlCannotReplaceTheFileOnceUploaded() throws Exception {
-        ApiClient api = new ApiClient(java.net.http.HttpClient.newHttpClient(), stack.apiUrl(),
-                stack.issuer().mint("replacer-injvm", false, Duration.ofHours(1)));
+        ApiClient api = client(stack.issuer().mint("replacer-injvm", false, Duration.ofHours(1)));
         String project = api.post("/v1/projects", java.util.Map.of("name", "Replace test")).body().path("id").asText();
         byte[] photo = Photos.emptyRoom(64, 48, "png");
         JsonNode started = api.post("/v1/projects/" + project + "/uploads", java.util.Map.of("filename", "room.png",

@@ -2,11 +2,12 @@ package ai.realstaging.local;
 
 // end-to-end scenarios of the resources after an upload (re-stage, retry, download, delete with its
 // files), over HTTP against a local stack (real PostgreSQL, Replicate stand-in, local token issuer);
-// subclasses choose S3 and SQS
+// subclasses choose S3 and SQS. Every response the API gives is checked against openapi.yaml.
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.realstaging.common.testing.TestDatabase;
+import ai.realstaging.local.contract.ResponseContract;
 import ai.realstaging.local.replicate.Fault;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
@@ -51,7 +52,8 @@ abstract class ResourceLifecycleScenarios {
     }
 
     private ApiClient as(String user) {
-        return new ApiClient(HTTP, stack.apiUrl(), stack.issuer().mint(user + userSuffix, false, Duration.ofHours(1)));
+        return new ApiClient(HTTP, stack.apiUrl(), stack.issuer().mint(user + userSuffix, false, Duration.ofHours(1)),
+                ResponseContract.ofRepository()::check);
     }
 
     private record Staged(String projectId, String originalId, String uploadKey, List<JsonNode> images) {}
@@ -73,16 +75,10 @@ abstract class ResourceLifecycleScenarios {
         return new Staged(projectId, started.path("original").path("id").asText(), key, images);
     }
 
-    private JsonNode awaitImage(ApiClient api, String imageId, String... terminal) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        JsonNode image = null;
-        while (System.nanoTime() < deadline) {
-            image = api.get("/v1/images/" + imageId).body();
-            if (List.of(terminal).contains(image.path("status").asText())) return image;
-            Thread.sleep(100);
-        }
-        throw new AssertionError("image " + imageId + " did not reach " + List.of(terminal) + " in 10 s: " + image);
+    private static JsonNode awaitImage(ApiClient api, String imageId, String... terminal) throws Exception {
+        return api.awaitImage(imageId, Duration.ofSeconds(10), terminal);
     }
+
 
     private boolean stored(String key) {
         try {

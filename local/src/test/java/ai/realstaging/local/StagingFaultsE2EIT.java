@@ -7,6 +7,7 @@ package ai.realstaging.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.realstaging.common.testing.TestDatabase;
+import ai.realstaging.local.contract.ResponseContract;
 import ai.realstaging.local.replicate.Fault;
 import ai.realstaging.local.replicate.Prediction;
 import ai.realstaging.local.replicate.ReplicateStandIn;
@@ -44,8 +45,11 @@ class StagingFaultsE2EIT {
                 db.databaseUrlSetting(), null, null, null, home));
         replicate = stack.replicate();
         sqs = stack.sqsClient();
-        api = new ApiClient(HTTP, stack.apiUrl(), stack.issuer().mint("faults-e2e", false, Duration.ofHours(1)));
-        admin = new ApiClient(HTTP, stack.apiUrl(), stack.issuer().mint("faults-e2e-admin", true, Duration.ofHours(1)));
+        // Every answer held to openapi.yaml, the admin routes' included.
+        api = new ApiClient(HTTP, stack.apiUrl(), stack.issuer().mint("faults-e2e", false, Duration.ofHours(1)),
+                ResponseContract.ofRepository()::check);
+        admin = new ApiClient(HTTP, stack.apiUrl(), stack.issuer().mint("faults-e2e-admin", true, Duration.ofHours(1)),
+                ResponseContract.ofRepository()::check);
         projectId = api.post("/v1/projects", Map.of("name", "Faults")).body().path("id").asText();
     }
 

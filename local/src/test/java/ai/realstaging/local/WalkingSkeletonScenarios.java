@@ -1,12 +1,14 @@
 package ai.realstaging.local;
 
 // end-to-end scenarios of the walking skeleton, run over HTTP against a local stack (real PostgreSQL
-// from DATABASE_URL or embedded, Replicate stand-in, local token issuer); subclasses choose S3 and SQS
+// from DATABASE_URL or embedded, Replicate stand-in, local token issuer); subclasses choose S3 and SQS.
+// Every response the API gives is checked against openapi.yaml (an undocumented status fails the test).
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.realstaging.common.db.DatabaseUrl;
 import ai.realstaging.common.testing.TestDatabase;
+import ai.realstaging.local.contract.ResponseContract;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
@@ -27,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class WalkingSkeletonScenarios {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final ResponseContract CONTRACT = ResponseContract.ofRepository();
 
     LocalStack stack;
     DatabaseUrl db;
@@ -49,8 +52,13 @@ abstract class WalkingSkeletonScenarios {
         if (stack != null) stack.close();
     }
 
+    /** A client of the stack's API with this bearer token (null for none) whose every response is held to openapi.yaml. */
+    ApiClient client(String token) {
+        return new ApiClient(HTTP, stack.apiUrl(), token, CONTRACT::check);
+    }
+
     private ApiClient as(String user) {
-        return new ApiClient(HTTP, stack.apiUrl(), stack.issuer().mint(user + userSuffix, false, Duration.ofHours(1)));
+        return client(stack.issuer().mint(user + userSuffix, false, Duration.ofHours(1)));
     }
 
     private String newProject(ApiClient api) throws Exception {
@@ -65,16 +73,10 @@ abstract class WalkingSkeletonScenarios {
                 "room_type", "living_room", "styles", List.of(styles));
     }
 
-    private JsonNode awaitImage(ApiClient api, String imageId, String... terminal) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        JsonNode image = null;
-        while (System.nanoTime() < deadline) {
-            image = api.get("/v1/images/" + imageId).body();
-            if (List.of(terminal).contains(image.path("status").asText())) return image;
-            Thread.sleep(100);
-        }
-        throw new AssertionError("image " + imageId + " did not reach " + List.of(terminal) + " in 10 s: " + image);
+    private static JsonNode awaitImage(ApiClient api, String imageId, String... terminal) throws Exception {
+        return api.awaitImage(imageId, Duration.ofSeconds(10), terminal);
     }
+
 
     @Test
     void aPhotoIsStagedFromUploadToReadyAndTheStagedFileDiffers() throws Exception {
@@ -136,14 +138,14 @@ abstract class WalkingSkeletonScenarios {
 
     @Test
     void missingOrBadTokensAreRefused() throws Exception {
-        assertThat(new ApiClient(HTTP, stack.apiUrl(), null).get("/v1/projects").status()).isEqualTo(401);
-        assertThat(new ApiClient(HTTP, stack.apiUrl(), "not-a-jwt").get("/v1/projects").status()).isEqualTo(401);
+        assertThat(client(null).get("/v1/projects").status()).isEqualTo(401);
+        assertThat(client("not-a-jwt").get("/v1/projects").status()).isEqualTo(401);
         TokenIssuer issuer = stack.issuer();
         String wrongIssuer = issuer.mint("https://evil.example/", TokenIssuer.AUDIENCE, "local|x", Instant.now().plusSeconds(600));
         String wrongAudience = issuer.mint(TokenIssuer.ISSUER, "https://other.api", "local|x", Instant.now().plusSeconds(600));
         String expired = issuer.mint(TokenIssuer.ISSUER, TokenIssuer.AUDIENCE, "local|x", Instant.now().minusSeconds(5));
         for (String token : List.of(wrongIssuer, wrongAudience, expired)) {
-            assertThat(new ApiClient(HTTP, stack.apiUrl(), token).get("/v1/projects").status()).isEqualTo(401);
+            assertThat(client(token).get("/v1/projects").status()).isEqualTo(401);
         }
         // API Gateway's authorizer needs a kid naming a JWKS key, and an expiry.
         String noKid = issuer.signAsIs(com.auth0.jwt.JWT.create().withIssuer(TokenIssuer.ISSUER)
@@ -151,16 +153,16 @@ abstract class WalkingSkeletonScenarios {
         String noExpiry = issuer.signAsIs(com.auth0.jwt.JWT.create().withKeyId(issuer.keyId())
                 .withIssuer(TokenIssuer.ISSUER).withAudience(TokenIssuer.AUDIENCE).withSubject("local|x"));
         for (String token : List.of(noKid, noExpiry)) {
-            assertThat(new ApiClient(HTTP, stack.apiUrl(), token).get("/v1/projects").status()).isEqualTo(401);
+            assertThat(client(token).get("/v1/projects").status()).isEqualTo(401);
         }
         String good = issuer.mint("alice", false, Duration.ofMinutes(5));
         String tampered = good.substring(0, good.length() - 4) + (good.endsWith("AAAA") ? "BBBB" : "AAAA");
-        assertThat(new ApiClient(HTTP, stack.apiUrl(), tampered).get("/v1/projects").status()).isEqualTo(401);
-        assertThat(new ApiClient(HTTP, stack.apiUrl(), null).get("/v1/health").status()).isEqualTo(200);
+        assertThat(client(tampered).get("/v1/projects").status()).isEqualTo(401);
+        assertThat(client(null).get("/v1/health").status()).isEqualTo(200);
         // Public by design: what a sign-up page shows.
-        assertThat(new ApiClient(HTTP, stack.apiUrl(), null).get("/v1/catalog").status()).isEqualTo(200);
-        assertThat(new ApiClient(HTTP, stack.apiUrl(), null).get("/v1/billing/plans").status()).isEqualTo(200);
-        assertThat(new ApiClient(HTTP, stack.apiUrl(), null).get("/v1/billing/usage").status()).isEqualTo(401);
+        assertThat(client(null).get("/v1/catalog").status()).isEqualTo(200);
+        assertThat(client(null).get("/v1/billing/plans").status()).isEqualTo(200);
+        assertThat(client(null).get("/v1/billing/usage").status()).isEqualTo(401);
     }
 
     @Test

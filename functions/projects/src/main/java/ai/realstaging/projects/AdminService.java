@@ -4,7 +4,6 @@ import ai.realstaging.common.auth.Identity;
 import ai.realstaging.common.config.AwsClients;
 import ai.realstaging.common.config.Config;
 import ai.realstaging.common.config.SecretBox;
-import ai.realstaging.common.db.ConnectionFactory;
 import ai.realstaging.common.db.Database;
 import ai.realstaging.common.db.ModelConfigRepository;
 import ai.realstaging.common.db.ModelConfigRepository.StoredConfig;
@@ -50,17 +49,12 @@ public final class AdminService {
         this.secrets = secrets;
     }
 
-    /**
-     * Its own connection, opened only when an admin call arrives: admin calls are rare, and the
-     * other routes never pay for it.
-     */
-    static AdminService create(Config config) {
-        AwsClients aws = new AwsClients(config);
+    /** On the function's one connection; the key that seals secrets is read on first use. */
+    static AdminService create(Config config, Database db) {
         ModelRegistry registry = new ModelRegistry();
-        SecretBox box = SecretBox.fromConfig(config, aws);
+        SecretBox box = SecretBox.fromConfig(config, new AwsClients(config));
         StagingModel fallback = registry.configuredDefault(config.get("STAGING_MODEL", ModelRegistry.DEFAULT_ID));
-        return new AdminService(new Database(ConnectionFactory.fromConfig(config)),
-                new ModelSelection(registry, fallback, box), box);
+        return new AdminService(db, new ModelSelection(registry, fallback, box), box);
     }
 
     /** One tunable input as the admin sees it; a secret has no default and is write-only. */

@@ -2,12 +2,12 @@ package ai.realstaging.projects;
 
 import ai.realstaging.common.api.ProfilePatch;
 import ai.realstaging.common.api.UploadRequest.StagingOptions;
-import ai.realstaging.common.api.Views;
-import ai.realstaging.common.api.Views.MeView;
 import ai.realstaging.common.api.Views.ImageView;
+import ai.realstaging.common.api.Views.MeView;
 import ai.realstaging.common.api.Views.OriginalView;
 import ai.realstaging.common.api.Views.Page;
 import ai.realstaging.common.api.Views.ProjectView;
+import ai.realstaging.common.api.Views;
 import ai.realstaging.common.auth.Identity;
 import ai.realstaging.common.billing.Plans;
 import ai.realstaging.common.billing.Quota;
@@ -22,8 +22,8 @@ import ai.realstaging.common.db.OriginalRepository;
 import ai.realstaging.common.db.ProfileRepository;
 import ai.realstaging.common.db.ProjectRepository;
 import ai.realstaging.common.db.UserDirectory;
-import ai.realstaging.common.http.ApiException;
 import ai.realstaging.common.http.ApiException.FieldError;
+import ai.realstaging.common.http.ApiException;
 import ai.realstaging.common.model.Image;
 import ai.realstaging.common.model.ImageStatus;
 import ai.realstaging.common.model.Original;
@@ -31,6 +31,7 @@ import ai.realstaging.common.model.OriginalStatus;
 import ai.realstaging.common.model.Profile.Preferences;
 import ai.realstaging.common.model.Project;
 import ai.realstaging.common.queue.StagingQueue;
+import ai.realstaging.common.realtime.Publisher;
 import ai.realstaging.common.storage.Storage;
 import ai.realstaging.common.storage.StorageDeletions;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -52,9 +53,15 @@ public final class ProjectService {
     private final Views views;
     private final StorageDeletions deletions;
     private final StagingQueue queue;
+    private final Publisher publisher;
     private final UserDirectory users = new UserDirectory();
 
     ProjectService(Database db, Storage storage, StagingQueue queue) {
+        this(db, storage, queue, Publisher.disabled());
+    }
+
+    ProjectService(Database db, Storage storage, StagingQueue queue, Publisher publisher) {
+        this.publisher = publisher;
         this.db = db;
         this.views = new Views(storage);
         this.deletions = new StorageDeletions(db, storage);
@@ -65,7 +72,8 @@ public final class ProjectService {
         AwsClients aws = new AwsClients(config);
         Storage storage = new Storage(aws::s3, aws.presigner(), config.require("BUCKET_NAME"));
         StagingQueue queue = new StagingQueue(aws::sqs, config.require("STAGING_QUEUE_URL"));
-        return new ProjectService(new Database(ConnectionFactory.fromConfig(config)), storage, queue);
+        Database db = new Database(ConnectionFactory.fromConfig(config));
+        return new ProjectService(db, storage, queue, Publisher.fromConfig(config, db, aws));
     }
 
     private UUID userId(Connection c, Identity identity) throws SQLException {
@@ -93,13 +101,12 @@ public final class ProjectService {
 
     /** Deletes the project, everything in it and its files; files S3 could not delete now are retried. */
     public void deleteProject(Identity identity, UUID projectId) {
-        List<String> keys = db.transaction(c -> {
-            List<String> held = ProjectRepository.delete(c, projectId, userId(c, identity))
-                    .orElseThrow(() -> new ApiException.NotFound("The project"));
-            StorageDeletions.enqueue(c, held);
-            return held;
-        });
-        deleteFiles(keys);
+        deleteWithFiles("The project", c -> ProjectRepository.delete(c, projectId, userId(c, identity)));
+    }
+
+    /** The function's one connection, shared with its other services. */
+    Database database() {
+        return db;
     }
 
     public boolean databaseUp() {
@@ -178,13 +185,7 @@ public final class ProjectService {
 
     /** Deletes the original, its images and all their files. */
     public void deleteOriginal(Identity identity, UUID originalId) {
-        List<String> keys = db.transaction(c -> {
-            List<String> held = OriginalRepository.delete(c, originalId, userId(c, identity))
-                    .orElseThrow(() -> new ApiException.NotFound("The original"));
-            StorageDeletions.enqueue(c, held);
-            return held;
-        });
-        deleteFiles(keys);
+        deleteWithFiles("The original", c -> OriginalRepository.delete(c, originalId, userId(c, identity)));
     }
 
     /**
@@ -222,7 +223,7 @@ public final class ProjectService {
             return new Row(image, original);
         });
         sendStage(row.image().id());
-        return views.image(row.image(), row.original());
+        return published(row.image(), row.original());
     }
 
     private static final java.util.Set<String> RESTAGE_FIELDS = java.util.Set.of("style", "room_type", "mode", "prompt", "seed");
@@ -251,18 +252,33 @@ public final class ProjectService {
             return new Row(queued, original);
         });
         sendStage(row.image().id());
-        return views.image(row.image(), row.original());
+        return published(row.image(), row.original());
+    }
+
+    /** The view answered to the caller is also the live event to the owner's other clients (PRODUCT.md §7). */
+    private ImageView published(Image image, Original original) {
+        ImageView view = views.image(image, original);
+        publisher.imageUpdated(image.userId(), view);
+        return view;
     }
 
     /** Deletes the image and its staged file; the original's file stays for its other images. */
     public void deleteImage(Identity identity, UUID imageId) {
-        Optional<String> key = db.transaction(c -> {
-            Optional<String> staged = ImageRepository.delete(c, imageId, userId(c, identity))
-                    .orElseThrow(() -> new ApiException.NotFound("The image"));
-            StorageDeletions.enqueue(c, staged.stream().toList());
-            return staged;
+        deleteWithFiles("The image", c -> ImageRepository.delete(c, imageId, userId(c, identity))
+                .map(staged -> staged.stream().toList()));
+    }
+
+    /**
+     * Deletes rows and queues the files they held in one transaction ({@code delete} answers the
+     * keys, or nothing when the resource is not the caller's), then deletes the files.
+     */
+    private void deleteWithFiles(String what, Database.Work<Optional<List<String>>> delete) {
+        List<String> keys = db.transaction(c -> {
+            List<String> held = delete.run(c).orElseThrow(() -> new ApiException.NotFound(what));
+            StorageDeletions.enqueue(c, held);
+            return held;
         });
-        deleteFiles(key.stream().toList());
+        deleteFiles(keys);
     }
 
     private void deleteFiles(List<String> keys) {

@@ -26,7 +26,7 @@ import java.util.List;
 import java.util.Map;
 import org.crac.Core;
 
-/** HTTP API entry point for the REST resources: health, catalog, profile, projects, originals, images, plans, usage, admin. */
+/** HTTP API entry point for the REST resources: health, catalog, profile, projects, originals, images, billing, admin. */
 public final class ProjectsHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
     static final int DEFAULT_LIMIT = 20;
     static final int MAX_LIMIT = 100;
@@ -41,11 +41,30 @@ public final class ProjectsHandler implements RequestHandler<APIGatewayV2HTTPEve
     }
 
     public ProjectsHandler(Config config) {
-        this(ProjectService.create(config), AdminService.create(config),
+        this(ProjectService.create(config), config);
+    }
+
+    private ProjectsHandler(ProjectService projects, Config config) {
+        this(projects, BillingService.create(config, projects.database()), AdminService.create(config, projects.database()),
                 config.get("AUTH_ROLES_CLAIM", Identity.DEFAULT_ROLES_CLAIM));
     }
 
+    /** Without billing or model-secret configuration: billing answers 503, storing a model secret fails. */
+    ProjectsHandler(ProjectService projects, String rolesClaim) {
+        this(projects, BillingService.create(Config.of(Map.of()), projects.database()), rolesClaim);
+    }
+
+    ProjectsHandler(ProjectService projects, BillingService billingService, String rolesClaim) {
+        this(projects, billingService, AdminService.create(Config.of(Map.of()), projects.database()), rolesClaim);
+    }
+
+    /** Without billing configuration (the billing routes answer 503), for the admin tests. */
     ProjectsHandler(ProjectService projects, AdminService admin, String rolesClaim) {
+        this(projects, BillingService.create(Config.of(Map.of()), projects.database()), admin, rolesClaim);
+    }
+
+    ProjectsHandler(ProjectService projects, BillingService billingService, AdminService admin, String rolesClaim) {
+        BillingEndpoints billing = new BillingEndpoints(billingService);
         this.projects = projects;
         this.admin = admin;
         this.router = new Router(rolesClaim, List.of(
@@ -67,6 +86,10 @@ public final class ProjectsHandler implements RequestHandler<APIGatewayV2HTTPEve
                 route("GET", "/v1/catalog", request -> Responses.ok(CatalogView.CURRENT)),
                 route("GET", "/v1/billing/plans", request -> Responses.ok(projects.plans())),
                 route("GET", "/v1/billing/usage", request -> Responses.ok(projects.usage(request.identity()))),
+                route("POST", "/v1/billing/checkout", billing::checkout),
+                route("POST", "/v1/billing/portal", billing::portal),
+                route("GET", "/v1/billing/subscription", billing::subscription),
+                route("GET", "/v1/billing/invoices", billing::invoices),
                 route("GET", "/v1/admin/models", request -> Responses.ok(admin.models(request.identity()))),
                 route("PUT", "/v1/admin/models/active", this::activateModel),
                 route("GET", "/v1/admin/models/{model}/config", this::modelConfig),

@@ -11,6 +11,7 @@ import ai.realstaging.common.model.Image;
 import ai.realstaging.common.model.Original;
 import ai.realstaging.common.observability.Observability;
 import ai.realstaging.common.queue.StagingQueue;
+import ai.realstaging.common.realtime.StatusUpdates;
 import ai.realstaging.common.staging.DisclosureLabel;
 import ai.realstaging.common.staging.ImageFormat;
 import ai.realstaging.common.staging.ModelSelection;
@@ -71,15 +72,17 @@ final class Stager {
     private final ModelSelection models;
     private final Settings settings;
     private final StagingQueue queue;
+    private final StatusUpdates updates;
 
     Stager(Database db, Storage storage, StagingQueue queue, ReplicateClient replicate, ModelSelection models,
-           Settings settings) {
+           Settings settings, StatusUpdates updates) {
         this.db = db;
         this.storage = storage;
         this.queue = queue;
         this.replicate = replicate;
         this.models = models;
         this.settings = settings;
+        this.updates = updates;
     }
 
     /** A prediction and the model that runs it (its output parser and price). */
@@ -92,6 +95,7 @@ final class Stager {
             return unclaimable(imageId);
         }
         Image image = claimed.get();
+        updates.image(image.id());
         try {
             Original original = db.read(c -> OriginalRepository.find(c, image.originalId())).orElseThrow();
             Run run = image.predictionId() != null
@@ -155,6 +159,7 @@ final class Stager {
                 }
                 return null;
             });
+            updates.image(image.id());
             Observability.count("ImagesStaged", 1);
             Observability.millis("StagingDuration", totalMs);
             LOG.info("image {} ready: model {} prediction {} in {} ms", image.id(), model.id(), prediction.id(), totalMs);
@@ -331,6 +336,7 @@ final class Stager {
             }
             return null;
         });
+        updates.image(image.id());
         Observability.count("ImagesFailed", 1);
         return Outcome.ACK;
     }

@@ -1,5 +1,6 @@
 package ai.realstaging.stageimage;
 
+import ai.realstaging.common.api.Views;
 import ai.realstaging.common.config.AwsClients;
 import ai.realstaging.common.config.Config;
 import ai.realstaging.common.config.Secret;
@@ -9,6 +10,8 @@ import ai.realstaging.common.db.Database;
 import ai.realstaging.common.db.DatabaseException;
 import ai.realstaging.common.queue.QueueMessage;
 import ai.realstaging.common.queue.StagingQueue;
+import ai.realstaging.common.realtime.Publisher;
+import ai.realstaging.common.realtime.StatusUpdates;
 import ai.realstaging.common.staging.ModelRegistry;
 import ai.realstaging.common.staging.ModelSelection;
 import ai.realstaging.common.staging.ReplicateClient;
@@ -50,9 +53,11 @@ final class StagingPipeline {
                 Duration.ofMillis(config.getInt("STAGE_POLL_MILLIS", 1000)),
                 Duration.ofMinutes(30),
                 config.getInt("STAGE_CREATE_WAIT_SECONDS", 1));
-        return new StagingPipeline(new UploadVerifier(db, storage, queue),
+        StatusUpdates updates = new StatusUpdates(db, new Views(storage), Publisher.fromConfig(config, db, aws));
+        return new StagingPipeline(new UploadVerifier(db, storage, queue, updates),
                 new Stager(db, storage, queue, replicate,
-                new ModelSelection(new ModelRegistry(), fallback, SecretBox.fromConfig(config, aws)), settings), queue);
+                        new ModelSelection(new ModelRegistry(), fallback, SecretBox.fromConfig(config, aws)), settings,
+                        updates), queue);
     }
 
     /**

@@ -10,6 +10,7 @@ import ai.realstaging.common.model.OriginalStatus;
 import ai.realstaging.common.observability.Observability;
 import ai.realstaging.common.queue.QueueMessage.CreatedObject;
 import ai.realstaging.common.queue.StagingQueue;
+import ai.realstaging.common.realtime.StatusUpdates;
 import ai.realstaging.common.staging.Catalog;
 import ai.realstaging.common.staging.ImageVerifier;
 import ai.realstaging.common.storage.Storage;
@@ -30,11 +31,13 @@ final class UploadVerifier {
     private final Database db;
     private final Storage storage;
     private final StagingQueue queue;
+    private final StatusUpdates updates;
 
-    UploadVerifier(Database db, Storage storage, StagingQueue queue) {
+    UploadVerifier(Database db, Storage storage, StagingQueue queue, StatusUpdates updates) {
         this.db = db;
         this.storage = storage;
         this.queue = queue;
+        this.updates = updates;
     }
 
     void onCreated(CreatedObject object) throws IOException {
@@ -76,6 +79,7 @@ final class UploadVerifier {
         });
         LOG.info("original {} uploaded ({}x{}), {} image(s) queued", original.id(), verified.width(),
                 verified.height(), queued.size());
+        if (!queued.isEmpty()) updates.originalWithImages(original.id());
     }
 
     private void reject(Original original, ImageVerifier.Rejected rejected) {
@@ -93,6 +97,7 @@ final class UploadVerifier {
             return count;
         });
         Observability.count("UploadsRejected", 1);
+        updates.originalWithImages(original.id());
         LOG.info("original {} rejected ({}); {} image(s) failed and refunded", original.id(), rejected.code(), failed);
     }
 }

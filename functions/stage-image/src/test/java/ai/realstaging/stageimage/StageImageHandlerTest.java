@@ -8,6 +8,7 @@ import ai.realstaging.common.db.Database;
 import ai.realstaging.common.db.DatabaseUrl;
 import ai.realstaging.common.queue.StagingQueue;
 import ai.realstaging.common.config.SecretBox;
+import ai.realstaging.common.realtime.StatusUpdates;
 import ai.realstaging.common.staging.ModelRegistry;
 import ai.realstaging.common.staging.ModelSelection;
 import ai.realstaging.common.staging.QwenImageEdit;
@@ -65,8 +66,10 @@ class StageImageHandlerTest {
         ReplicateClient replicate = new ReplicateClient(ReplicateClient.defaultHttpClient(), nowhere, () -> "token");
         Stager stager = new Stager(database, storage, queue, replicate,
                 new ModelSelection(new ModelRegistry(), new QwenImageEdit(), new SecretBox(() -> "unused-in-this-test-0123456789abcdef")),
-                new Stager.Settings(Duration.ofMinutes(5), 5, Duration.ofMillis(10), Duration.ofMinutes(30), 1));
-        handler = new StageImageHandler(new StagingPipeline(new UploadVerifier(database, storage, queue), stager, queue));
+                new Stager.Settings(Duration.ofMinutes(5), 5, Duration.ofMillis(10), Duration.ofMinutes(30), 1),
+                StatusUpdates.disabled());
+        handler = new StageImageHandler(new StagingPipeline(
+                new UploadVerifier(database, storage, queue, StatusUpdates.disabled()), stager, queue));
     }
 
     @AfterEach

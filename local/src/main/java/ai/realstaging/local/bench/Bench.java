@@ -20,6 +20,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -27,6 +28,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
@@ -50,6 +52,7 @@ public final class Bench {
         int runs = Integer.parseInt(opt.getOrDefault("runs", "10"));
         int clients = Integer.parseInt(opt.getOrDefault("clients", "32"));
         int seconds = Integer.parseInt(opt.getOrDefault("seconds", "10"));
+        List<String> parts = List.of(opt.getOrDefault("parts", "cold,warm,realtime").split(","));
 
         TokenIssuer issuer = TokenIssuer.load(TokenIssuer.defaultHome());
         String token = issuer.mint("bench", false, Duration.ofHours(2));
@@ -88,15 +91,61 @@ public final class Bench {
         Path projectsEvent = writeEvent(work.resolve("projects-event.json"), "GET", "/v1/projects", "/v1/projects",
                 null, claims, null);
 
-        System.out.println("== cold start: new JVM -> first response (function zip + layer jars), " + runs + " runs each");
-        for (String flags : List.of("", "-XX:TieredStopAtLevel=1", "-XX:TieredStopAtLevel=1 +AOT")) {
-            cold("presign", "ai.realstaging.presign.PresignHandler", presignEvent, root, layer, work, env, flags, runs);
-            cold("projects", "ai.realstaging.projects.ProjectsHandler", projectsEvent, root, layer, work, env, flags, runs);
+        if (parts.contains("cold")) {
+            System.out.println("== cold start: new JVM -> first response (function zip + layer jars), " + runs + " runs each");
+            for (String flags : List.of("", "-XX:TieredStopAtLevel=1", "-XX:TieredStopAtLevel=1 +AOT")) {
+                cold("presign", "ai.realstaging.presign.PresignHandler", presignEvent, root, layer, work, env, flags, runs);
+                cold("projects", "ai.realstaging.projects.ProjectsHandler", projectsEvent, root, layer, work, env, flags, runs);
+            }
         }
 
-        System.out.println("== warm: GET /v1/projects through the local gateway, " + clients + " clients, " + seconds + " s");
-        warm(api, token, "/v1/projects", clients, 10); // JIT warm-up, not measured
-        warm(api, token, "/v1/projects", clients, seconds).print();
+        if (parts.contains("warm")) {
+            System.out.println("== warm: GET /v1/projects through the local gateway, " + clients + " clients, " + seconds + " s");
+            warm(api, token, "/v1/projects", clients, 10); // JIT warm-up, not measured
+            warm(api, token, "/v1/projects", clients, seconds).print();
+        }
+
+        if (parts.contains("realtime")) {
+            System.out.println("== WebSocket server library (Jetty 12 core WebSocket) start-up in a new JVM, " + runs + " runs");
+            webSocketStartup(root, runs);
+            URI ws = URI.create(opt.getOrDefault("ws", "ws://" + api.getHost() + ":" + (api.getPort() + 1) + "/ws"));
+            int uploads = Integer.parseInt(opt.getOrDefault("realtime-uploads", "30"));
+            List<Integer> idle = java.util.Arrays.stream(opt.getOrDefault("idle", "0,1000,4000").split(","))
+                    .map(String::trim).map(Integer::parseInt).toList();
+            System.out.println("== live events: image status change in PostgreSQL -> event at a connected client, "
+                    + uploads + " uploads per level");
+            new RealtimeBench(api, ws, issuer, databaseUrl).run(idle, uploads);
+        }
+    }
+
+    /** New JVM, Jetty's WebSocket server started once: its own time, and the process's to that point. */
+    private static void webSocketStartup(Path root, int runs) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        // Jetty's jars and SLF4J's API only (no provider: no logging set-up is counted), as a process that
+        // serves nothing else would load them.
+        String jars = Arrays.stream(Files.readString(root.resolve("local/target/classpath.txt")).trim().split(":"))
+                .filter(j -> j.contains("/org/eclipse/jetty/") || j.contains("/slf4j-api-"))
+                .collect(Collectors.joining(":"));
+        String classpath = jar(root.resolve("local/target/classes"), root.resolve("local/target/bench/startup.jar"),
+                "ai/realstaging/local/bench/WebSocketStartup") + ":" + jars;
+        List<Long> own = new ArrayList<>();
+        List<Long> total = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            long started = System.nanoTime();
+            Process p = new ProcessBuilder(java, "-cp", classpath, WebSocketStartup.class.getName())
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = out.readLine()) != null; ) {
+                    if (line.startsWith("STARTED ")) {
+                        total.add((System.nanoTime() - started) / 1_000_000);
+                        own.add(Long.parseLong(line.substring(8).trim()));
+                    }
+                }
+            }
+            p.waitFor();
+        }
+        System.out.printf("Jetty WebSocket server start: median %d ms (min %d); new JVM to listening: median %d ms%n",
+                median(own), Collections.min(own), median(total));
     }
 
     private static void cold(String name, String handler, Path event, Path root, Path layer, Path work,

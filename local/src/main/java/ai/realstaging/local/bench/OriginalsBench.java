@@ -84,13 +84,12 @@ public final class OriginalsBench {
         try (PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO images (id, original_id, project_id, user_id, room_type, style, mode, status, model,
                                     prediction_id, cost_usd, staged_key, staged_content_type, completed_at)
-                SELECT i.id, o.id, o.project_id, o.user_id, 'living_room', s.style, 'stage', 'ready', 'qwen-image-edit',
-                       'p' || substr(md5(i.id::text), 1, 20), 0.03, 'staged/' || o.user_id || '/' || i.id || '.jpg',
-                       'image/jpeg', now()
-                FROM originals o
-                CROSS JOIN unnest(?::text[]) AS s(style)
-                CROSS JOIN LATERAL (SELECT gen_random_uuid() AS id) i
-                WHERE o.project_id = ?""")) {
+                SELECT x.id, x.original_id, x.project_id, x.user_id, 'living_room', x.style, 'stage', 'ready',
+                       'qwen-image-edit', 'p' || substr(md5(x.id::text), 1, 20), 0.03,
+                       'staged/' || x.user_id || '/' || x.id || '.jpg', 'image/jpeg', now()
+                FROM (SELECT gen_random_uuid() AS id, o.id AS original_id, o.project_id, o.user_id, s.style
+                      FROM originals o CROSS JOIN unnest(?::text[]) AS s(style)
+                      WHERE o.project_id = ?) x""")) {
             ps.setArray(1, c.createArrayOf("text",
                     new String[] {"modern", "scandinavian", "coastal", "industrial", "luxury"}));
             ps.setObject(2, projectId);

@@ -3,6 +3,7 @@ package ai.realstaging.local.template;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -10,6 +11,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Reads template.yaml so the local stack wires functions, routes, queues and notifications as AWS would.
@@ -82,6 +85,28 @@ public final class SamTemplate {
 
     /** An SQS event source mapping. */
     public record SqsSource(String queueLogicalId, int batchSize, boolean reportBatchItemFailures) {
+    }
+
+    /**
+     * A Schedule (EventBridge rule) or ScheduleV2 (EventBridge Scheduler) event of a function, e.g.
+     * {@code rate(5 minutes)}; {@code enabled} unless Enabled is false or State is DISABLED.
+     */
+    public record ScheduleSource(String functionLogicalId, String eventName, String type, String expression,
+                                 boolean enabled) {
+
+        private static final Pattern RATE = Pattern.compile("rate\\(\\s*(\\d+)\\s+(minutes?|hours?|days?)\\s*\\)");
+
+        /** The period of a rate expression; empty for cron and at expressions. */
+        public Optional<Duration> rate() {
+            Matcher m = RATE.matcher(expression.trim());
+            if (!m.matches()) return Optional.empty();
+            long n = Long.parseLong(m.group(1));
+            return Optional.of(switch (m.group(2)) {
+                case "minute", "minutes" -> Duration.ofMinutes(n);
+                case "hour", "hours" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+            });
+        }
     }
 
     /** An AWS::SQS::Queue; {@code maxReceiveCount} is 0 without a redrive policy. */
@@ -221,6 +246,25 @@ public final class SamTemplate {
                 sqsSources,
                 "PublishedVersions".equals(map(inherited(props, "SnapStart")).get("ApplyOn")),
                 Optional.ofNullable(alias));
+    }
+
+    /** Every Schedule and ScheduleV2 event, in template order. */
+    public List<ScheduleSource> schedules() {
+        List<ScheduleSource> schedules = new ArrayList<>();
+        for (String function : resourcesOfType("AWS::Serverless::Function")) {
+            map(properties(function).get("Events")).forEach((name, value) -> {
+                Map<String, Object> event = map(value);
+                String type = String.valueOf(event.get("Type"));
+                if (type.equals("Schedule") || type.equals("ScheduleV2")) {
+                    Map<String, Object> ev = map(event.get("Properties"));
+                    Object expression = type.equals("Schedule") ? ev.get("Schedule") : ev.get("ScheduleExpression");
+                    boolean enabled = !"false".equals(String.valueOf(ev.get("Enabled")))
+                            && !"DISABLED".equals(String.valueOf(ev.get("State")));
+                    schedules.add(new ScheduleSource(function, name, type, String.valueOf(expression), enabled));
+                }
+            });
+        }
+        return List.copyOf(schedules);
     }
 
     public List<QueueDef> queues() {

@@ -36,6 +36,45 @@ class SamTemplateTest {
     }
 
     @Test
+    void scheduleEventsAreReadWithTheirRateAndState() throws IOException {
+        SamTemplate t = parse("""
+                Resources:
+                  Sweeper:
+                    Type: AWS::Serverless::Function
+                    Properties:
+                      Handler: a.B::handleRequest
+                      Events:
+                        Often:
+                          Type: Schedule
+                          Properties:
+                            Schedule: rate(5 minutes)
+                        Daily:
+                          Type: Schedule
+                          Properties:
+                            Schedule: cron(0 3 * * ? *)
+                            Enabled: false
+                        Hourly:
+                          Type: ScheduleV2
+                          Properties:
+                            ScheduleExpression: rate(1 hour)
+                            State: DISABLED
+                        Api:
+                          Type: HttpApi
+                          Properties:
+                            Path: /x
+                            Method: GET
+                """);
+
+        assertThat(t.schedules()).containsExactly(
+                new SamTemplate.ScheduleSource("Sweeper", "Often", "Schedule", "rate(5 minutes)", true),
+                new SamTemplate.ScheduleSource("Sweeper", "Daily", "Schedule", "cron(0 3 * * ? *)", false),
+                new SamTemplate.ScheduleSource("Sweeper", "Hourly", "ScheduleV2", "rate(1 hour)", false));
+        assertThat(t.schedules().get(0).rate()).contains(java.time.Duration.ofMinutes(5));
+        assertThat(t.schedules().get(1).rate()).isEmpty();
+        assertThat(t.schedules().get(2).rate()).contains(java.time.Duration.ofHours(1));
+    }
+
+    @Test
     void shortFormTagsBecomeLongFormMaps() throws IOException {
         SamTemplate t = parse("""
                 Resources:
@@ -111,6 +150,9 @@ class SamTemplateTest {
                 new HttpRoute("POST", "/v1/projects/{id}/uploads", true),
                 new HttpRoute("POST", "/v1/projects/{id}/uploads/batch", true),
                 new HttpRoute("GET", "/v1/images/{id}/download", true));
+        // Stripe signs its events instead of sending a token.
+        assertThat(TEMPLATE.function("StripeWebhookFunction").orElseThrow().routes())
+                .containsExactly(new HttpRoute("POST", "/v1/webhooks/stripe", false));
         assertThat(TEMPLATE.function("StageImageFunction").orElseThrow().routes()).isEmpty();
     }
 

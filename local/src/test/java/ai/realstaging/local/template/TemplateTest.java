@@ -9,6 +9,7 @@ import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.lang.reflect.TypeVariable;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -31,8 +32,14 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.CloudFormationCustomResourceEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
+
+import ai.realstaging.common.config.Config;
+import ai.realstaging.maintenance.Sweeps;
 
 import ai.realstaging.local.template.SamTemplate.FunctionDef;
 import ai.realstaging.local.template.SamTemplate.QueueDef;
@@ -49,6 +56,18 @@ class TemplateTest {
 
     static Stream<Named<FunctionDef>> httpFunctions() {
         return functions().filter(f -> !f.getPayload().routes().isEmpty());
+    }
+
+    private static final List<WebSocketApiDef> WEBSOCKET_APIS = WebSocketApiDef.all(TEMPLATE);
+
+    private static boolean behindWebSocketApi(String functionId) {
+        return WEBSOCKET_APIS.stream().anyMatch(api -> api.routes().stream()
+                .anyMatch(r -> r.functionLogicalId().equals(functionId)));
+    }
+
+    /** Users wait on these: HTTP routes and WebSocket routes. */
+    static Stream<Named<FunctionDef>> userFacingFunctions() {
+        return functions().filter(f -> !f.getPayload().routes().isEmpty() || behindWebSocketApi(f.getPayload().logicalId()));
     }
 
     static Stream<Arguments> sqsSources() {
@@ -86,14 +105,21 @@ class TemplateTest {
         if (!function.routes().isEmpty()) {
             input = APIGatewayV2HTTPEvent.class;
             output = APIGatewayV2HTTPResponse.class;
+        } else if (behindWebSocketApi(function.logicalId())) {
+            input = APIGatewayV2WebSocketEvent.class;
+            output = APIGatewayV2WebSocketResponse.class;
         } else if (!function.sqsSources().isEmpty()) {
             input = SQSEvent.class;
             output = SQSBatchResponse.class;
+        } else if (isScheduled(function.logicalId())) {
+            // A scheduled function's answer goes nowhere (EventBridge invokes it asynchronously): any output.
+            input = ScheduledEvent.class;
+            output = Object.class;
         } else if (isCustomResourceProvider(function.logicalId())) {
             input = CloudFormationCustomResourceEvent.class;
             output = software.amazon.lambda.powertools.cloudformation.Response.class;
         } else {
-            fail("%s has no HttpApi or SQS event; teach this test its handler interface", function.logicalId());
+            fail("%s has no HttpApi, SQS or Schedule event; teach this test its handler interface", function.logicalId());
             return;
         }
 
@@ -114,10 +140,41 @@ class TemplateTest {
             assertThat(handler.getMethod(function.handlerMethod(), input, Context.class).getReturnType()).isEqualTo(output);
             return;
         }
+        if (output == Object.class) {
+            assertThat(requestHandlerTypes(handler)).as("RequestHandler<I, O> of %s", handler).first().isEqualTo(input);
+            assertThat(handler.getMethod(function.handlerMethod(), input, Context.class)).isNotNull();
+            return;
+        }
         assertThat(requestHandlerTypes(handler)).as("RequestHandler<I, O> of %s", handler)
                 .containsExactly(input, output);
         Method method = handler.getMethod(function.handlerMethod(), input, Context.class);
         assertThat(method.getReturnType()).isEqualTo(output);
+    }
+
+    private static boolean isScheduled(String functionId) {
+        return TEMPLATE.schedules().stream().anyMatch(s -> s.functionLogicalId().equals(functionId));
+    }
+
+    @Test
+    void theMaintenanceSweepRunsOnAScheduleAndLetsTheQueueRedeliverFirst() {
+        List<SamTemplate.ScheduleSource> schedules = TEMPLATE.schedules();
+        assertThat(schedules).extracting(SamTemplate.ScheduleSource::functionLogicalId).contains("MaintenanceFunction");
+        SamTemplate.ScheduleSource sweep = schedules.stream()
+                .filter(s -> s.functionLogicalId().equals("MaintenanceFunction")).findFirst().orElseThrow();
+        assertThat(sweep.enabled()).isTrue();
+        assertThat(sweep.type()).as("an EventBridge rule delivers the Scheduled Event the handler takes")
+                .isEqualTo("Schedule");
+        assertThat(sweep.rate()).hasValueSatisfying(rate -> assertThat(rate).isLessThanOrEqualTo(Duration.ofMinutes(15)));
+
+        FunctionDef maintenance = TEMPLATE.function("MaintenanceFunction").orElseThrow();
+        Sweeps.Settings settings = Sweeps.Settings.from(Config.of(maintenance.literalEnvironment()));
+        QueueDef staging = TEMPLATE.queue("StagingQueue").orElseThrow();
+        // A crashed delivery comes back after the visibility timeout; only later is an image "stuck".
+        assertThat(settings.stuckGrace()).isGreaterThan(Duration.ofSeconds(staging.visibilityTimeoutSeconds()));
+        // SQS delays go up to 15 minutes; a delayed stage message is not "lost" before that.
+        assertThat(settings.resendAfter()).isGreaterThan(Duration.ofMinutes(15));
+        // Two full rounds of deliveries before a stuck image is failed.
+        assertThat(settings.stuckMaxAttempts()).isGreaterThanOrEqualTo(2 * staging.maxReceiveCount());
     }
 
     /** True when a Custom:: resource of the template names this function as its ServiceToken. */
@@ -129,8 +186,8 @@ class TemplateTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("httpFunctions")
-    void httpFunctionsUseSnapStartThroughAnAlias(FunctionDef function) {
+    @MethodSource("userFacingFunctions")
+    void userFacingFunctionsUseSnapStartThroughAnAlias(FunctionDef function) {
         assertThat(function.snapStart()).as("SnapStart ApplyOn PublishedVersions").isTrue();
         assertThat(function.autoPublishAlias()).as("AutoPublishAlias").isPresent();
     }
@@ -180,6 +237,40 @@ class TemplateTest {
         assertThat(bucketName).isInstanceOf(Map.class);
         String name = (String) ((Map<?, ?>) bucketName).get("Fn::Sub");
         assertThat(sourceArn).isEqualTo(Map.of("Fn::Sub", "arn:${AWS::Partition}:s3:::" + name));
+    }
+
+    @Test
+    void theWebSocketApiRoutesConnectDisconnectAndDefaultToTheBridgeOnStageWs() {
+        assertThat(WEBSOCKET_APIS).hasSize(1);
+        WebSocketApiDef api = WEBSOCKET_APIS.getFirst();
+
+        assertThat(api.routeSelectionExpression()).isEqualTo("$request.body.action");
+        assertThat(api.stageName()).isEqualTo("ws");
+        assertThat(api.routes()).extracting(WebSocketApiDef.Route::routeKey)
+                .containsExactlyInAnyOrder("$connect", "$disconnect", "$default");
+        assertThat(api.routes()).extracting(WebSocketApiDef.Route::functionLogicalId).containsOnly("SseBridgeFunction");
+        assertThat(api.route("$default").orElseThrow().returnsResponse()).as("pong goes back to the client").isTrue();
+        // API Gateway invokes the SnapStart alias, and may: a permission scoped to this API.
+        assertThat(String.valueOf(properties("WebSocketIntegration").get("IntegrationUri"))).contains("${SseBridgeFunction.Alias}");
+        Map<String, Object> permission = properties("SseBridgeInvokePermission");
+        assertThat(permission.get("FunctionName")).isEqualTo(Map.of("Ref", "SseBridgeFunction.Alias"));
+        assertThat(String.valueOf(permission.get("SourceArn"))).contains("${" + api.logicalId() + "}/*");
+    }
+
+    @Test
+    void thePublishersCallbackUrlAndPermissionNameTheWebSocketStage() {
+        WebSocketApiDef api = WEBSOCKET_APIS.getFirst();
+        FunctionDef staging = TEMPLATE.function("StageImageFunction").orElseThrow();
+
+        assertThat(staging.environment().get("REALTIME_TRANSPORT")).isEqualTo("websocket");
+        assertThat(String.valueOf(staging.environment().get("WEBSOCKET_CALLBACK_URL")))
+                .contains("${" + api.logicalId() + "}").endsWith("/" + api.stageName() + "}");
+        assertThat(TemplateTest.<List<Object>>at(properties("StageImageFunction"), "Policies"))
+                .contains(Map.of("Ref", "RealtimePublishPolicy"));
+        Map<String, Object> statement = at(properties("RealtimePublishPolicy"), "PolicyDocument", "Statement", 0);
+        assertThat(statement.get("Action")).isEqualTo("execute-api:ManageConnections");
+        assertThat(String.valueOf(statement.get("Resource")))
+                .contains("${" + api.logicalId() + "}/" + api.stageName() + "/POST/@connections/*");
     }
 
     // ------------------------------------------------------------------ helpers

@@ -10,7 +10,8 @@ import java.util.UUID;
 
 /**
  * Image quota: reserved atomically when images are requested, consumed when one is ready,
- * released when one fails for good. Callers run these inside their own transaction.
+ * released when one fails for good; counted against the plan and period of the user's
+ * {@link Entitlement}. Callers run these inside their own transaction.
  */
 public final class Quota {
     private Quota() {}
@@ -81,16 +82,14 @@ public final class Quota {
     }
 
     private static Usage usage(Connection c, UUID userId, Instant now, boolean lock) throws SQLException {
-        UsagePeriod period = UsagePeriod.calendarMonth(now);
-        record Plan(String id, int limit) {}
-        Plan plan = Sql.one(c, """
-                SELECT p.id, p.monthly_images FROM users u JOIN plans p ON p.id = u.plan_id
-                WHERE u.id = ?""" + (lock ? " FOR NO KEY UPDATE OF u" : ""),
-                rs -> new Plan(rs.getString("id"), rs.getInt("monthly_images")), userId).orElseThrow();
+        if (lock) {
+            Sql.one(c, "SELECT id FROM users WHERE id = ? FOR NO KEY UPDATE", rs -> rs.getObject(1), userId).orElseThrow();
+        }
+        Entitlement entitlement = Entitlement.find(c, userId, now).orElseThrow();
         int used = Sql.one(c, """
                 SELECT count(*) AS used FROM usage_reservations
                 WHERE user_id = ? AND period_start = ? AND status <> 'released'""",
-                rs -> rs.getInt("used"), userId, period.start()).orElse(0);
-        return new Usage(plan.id(), plan.limit(), used, period);
+                rs -> rs.getInt("used"), userId, entitlement.period().start()).orElse(0);
+        return new Usage(entitlement.planId(), entitlement.limit(), used, entitlement.period());
     }
 }

@@ -9,6 +9,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
@@ -51,6 +52,19 @@ public final class AwsClients {
         var builder = SecretsManagerClient.builder().httpClient(http).region(region()).credentialsProvider(credentials());
         endpoint().ifPresent(builder::endpointOverride);
         return builder.build();
+    }
+
+    /**
+     * PostToConnection for a WebSocket API: the endpoint is the API's own callback URL
+     * (https://{api}.execute-api.{region}.amazonaws.com/{stage}), never AWS_ENDPOINT_URL. A few
+     * seconds at most per call: a publish must not hold up the work that triggered it.
+     */
+    public ApiGatewayManagementApiClient connections(URI callbackUrl) {
+        return ApiGatewayManagementApiClient.builder().httpClient(http).region(region())
+                .credentialsProvider(credentials()).endpointOverride(callbackUrl)
+                .overrideConfiguration(o -> o.apiCallTimeout(java.time.Duration.ofSeconds(5))
+                        .apiCallAttemptTimeout(java.time.Duration.ofSeconds(2)))
+                .build();
     }
 
     private Region region() {

@@ -19,7 +19,7 @@ public final class ProfileRepository {
     private ProfileRepository() {}
 
     public static Optional<Profile> find(Connection c, UUID userId) throws SQLException {
-        return Sql.one(c, "SELECT * FROM users WHERE id = ?", ProfileRepository::map, userId);
+        return Sql.one(c, "SELECT *, " + PLAN_IN_EFFECT + " FROM users WHERE id = ?", ProfileRepository::map, userId);
     }
 
     public static Preferences preferences(Connection c, UUID userId) throws SQLException {
@@ -58,10 +58,16 @@ public final class ProfileRepository {
             params.add(Json.write(set));
             params.add(c.createArrayOf("text", removed.toArray()));
         }
-        sql.append(" WHERE id = ? RETURNING *");
+        sql.append(" WHERE id = ? RETURNING *, ").append(PLAN_IN_EFFECT);
         params.add(userId);
         return Sql.one(c, sql.toString(), ProfileRepository::map, params.toArray()).orElseThrow();
     }
+
+    /** The plan quota follows (see billing.Entitlement): a live subscription's, else the user's own plan_id. */
+    private static final String PLAN_IN_EFFECT = """
+            COALESCE((SELECT s.plan_id FROM subscriptions s JOIN plans p ON p.id = s.plan_id
+                      WHERE s.user_id = users.id AND s.status IN ('active', 'trialing', 'past_due')
+                      ORDER BY p.monthly_images DESC LIMIT 1), users.plan_id) AS plan_in_effect""";
 
     private static final List<String> PATCHABLE = List.of("full_name", "company_name", "phone", "billing_address");
 
@@ -70,7 +76,7 @@ public final class ProfileRepository {
         return new Profile(Sql.uuid(rs, "id"), rs.getString("email"), rs.getString("full_name"),
                 rs.getString("company_name"), rs.getString("phone"),
                 address == null ? null : Json.read(address, Address.class),
-                preferences(rs.getString("preferences")), rs.getString("plan_id"),
+                preferences(rs.getString("preferences")), rs.getString("plan_in_effect"),
                 Sql.instant(rs, "created_at"), Sql.instant(rs, "updated_at"));
     }
 

@@ -57,6 +57,14 @@ public final class ApiRequest {
         return raw;
     }
 
+    /** A request header; HTTP API lower-cases header names, so the lookup ignores case. */
+    public Optional<String> header(String name) {
+        Map<String, String> headers = event.getHeaders();
+        if (headers == null) return Optional.empty();
+        return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
+                .map(Map.Entry::getValue).filter(v -> v != null && !v.isEmpty()).findFirst();
+    }
+
     public Optional<String> query(String name) {
         Map<String, String> q = event.getQueryStringParameters();
         return q == null ? Optional.empty() : Optional.ofNullable(q.get(name)).filter(s -> !s.isEmpty());

@@ -2,11 +2,17 @@ package ai.realstaging.common.queue;
 
 import ai.realstaging.common.config.Lazy;
 import ai.realstaging.common.http.Json;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
@@ -55,6 +61,37 @@ public final class StagingQueue {
         if (!response.failed().isEmpty()) {
             throw new IllegalStateException("the stage message was not sent: " + response.failed().getFirst().code());
         }
+    }
+
+    /**
+     * Announces an upload again, in the shape S3 gives its ObjectCreated notification, for an
+     * upload whose own notification was lost (say, dead-lettered while the database was down):
+     * the staging function verifies it exactly as if S3 had sent it, and a duplicate is harmless.
+     */
+    public void sendUploadNotice(String bucket, String key, long size, String region, Instant eventTime) {
+        String body = uploadNotice(bucket, key, size, region, eventTime);
+        SendMessageBatchResponse response = client.get().sendMessageBatch(r -> r.queueUrl(queueUrl).entries(
+                SendMessageBatchRequestEntry.builder().id("upload").messageBody(body).build()));
+        if (!response.failed().isEmpty()) {
+            throw new IllegalStateException("the upload notice was not sent: " + response.failed().getFirst().code());
+        }
+    }
+
+    /** An S3 event notification (version 2.1) for one created object; the key form-encoded as S3 encodes it. */
+    public static String uploadNotice(String bucket, String key, long size, String region, Instant eventTime) {
+        String encodedKey = Arrays.stream(key.split("/", -1))
+                .map(segment -> URLEncoder.encode(segment, StandardCharsets.UTF_8)).collect(Collectors.joining("/"));
+        Map<String, Object> object = Map.of("key", encodedKey, "size", size);
+        Map<String, Object> s3 = Map.of("s3SchemaVersion", "1.0", "configurationId", "realstaging-maintenance",
+                "bucket", Map.of("name", bucket, "arn", "arn:aws:s3:::" + bucket), "object", object);
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("eventVersion", "2.1");
+        record.put("eventSource", "aws:s3");
+        record.put("awsRegion", region);
+        record.put("eventTime", eventTime.toString());
+        record.put("eventName", "ObjectCreated:Put");
+        record.put("s3", s3);
+        return Json.write(Map.of("Records", List.of(record)));
     }
 
     /** Brings a message back sooner than the visibility timeout, for a retry that should not wait half an hour. */

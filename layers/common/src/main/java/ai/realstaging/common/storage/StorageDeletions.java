@@ -23,6 +23,8 @@ public final class StorageDeletions {
     private static final Logger LOG = LoggerFactory.getLogger(StorageDeletions.class);
     static final Duration FIRST_RETRY = Duration.ofMinutes(1);
     static final Duration LONGEST_RETRY = Duration.ofHours(6);
+    /** How long a sweep holds the keys it is retrying. */
+    static final Duration CLAIM = Duration.ofMinutes(5);
 
     private final Database db;
     private final Storage storage;
@@ -32,11 +34,18 @@ public final class StorageDeletions {
         this.storage = storage;
     }
 
-    /** Queues keys for deletion; call it in the transaction that deletes their rows. */
+    /**
+     * Queues keys for deletion; call it in the transaction that deletes their rows. The first
+     * attempt belongs to {@link #deleteNow} after the commit: the sweep takes a key only when that
+     * has not happened within {@link #FIRST_RETRY}, so it does not delete the same file alongside.
+     */
     public static void enqueue(Connection c, Collection<String> keys) throws SQLException {
         for (String key : keys) {
             if (key != null) {
-                Sql.update(c, "INSERT INTO storage_deletions (s3_key) VALUES (?) ON CONFLICT (s3_key) DO NOTHING", key);
+                Sql.update(c, """
+                        INSERT INTO storage_deletions (s3_key, next_attempt_at)
+                        VALUES (?, now() + ? * interval '1 second') ON CONFLICT (s3_key) DO NOTHING""",
+                        key, FIRST_RETRY.toSeconds());
             }
         }
     }
@@ -60,11 +69,17 @@ public final class StorageDeletions {
         }
     }
 
-    /** Retries up to {@code limit} keys whose back-off has passed; the maintenance sweep's step. */
+    /**
+     * Retries up to {@code limit} keys whose back-off has passed; the maintenance sweep's step. The
+     * keys are claimed first (their next attempt pushed past this one), so two overlapping sweeps
+     * never work on the same key, and a sweep that dies mid-way leaves them due again soon.
+     */
     public Result retryDue(Instant now, int limit) {
-        List<String> due = db.read(c -> Sql.list(c, """
-                SELECT s3_key FROM storage_deletions WHERE next_attempt_at <= ?
-                ORDER BY next_attempt_at LIMIT ?""", rs -> rs.getString("s3_key"), now, limit));
+        List<String> due = db.transaction(c -> Sql.list(c, """
+                UPDATE storage_deletions SET next_attempt_at = ?
+                WHERE s3_key IN (SELECT s3_key FROM storage_deletions WHERE next_attempt_at <= ?
+                                 ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED)
+                RETURNING s3_key""", rs -> rs.getString("s3_key"), now.plus(CLAIM), now, limit));
         if (due.isEmpty()) return new Result(0, 0);
         return attempt(due, now);
     }

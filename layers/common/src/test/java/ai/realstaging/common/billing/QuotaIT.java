@@ -197,4 +197,44 @@ class QuotaIT {
         assertThat(next.used()).isZero();
         assertThat(next.period().start()).isEqualTo(UsagePeriod.calendarMonth(Instant.now()).end());
     }
+
+    private void subscribe(TestUser user, String plan, String status, Instant start, Instant end) {
+        db.update("""
+                INSERT INTO subscriptions (id, user_id, customer_id, plan_id, price_id, status, current_period_start,
+                    current_period_end, stripe_created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                "sub_" + UUID.randomUUID().toString().replace("-", ""), user.id(), "cus_" + user.id(), plan,
+                "price_" + plan, status, start, end, start);
+    }
+
+    @Test
+    void aLiveSubscriptionGivesItsPlansLimitCountedInItsPeriod() throws SQLException {
+        TestUser user = db.createUser();
+        UUID project = db.createProject(user.id(), "Paid");
+        Instant start = Instant.now().minus(3, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
+        subscribe(user, "pro", "past_due", start, start.plus(30, ChronoUnit.DAYS));
+
+        db.createUpload(user.id(), project, "a.jpg", "image/jpeg", 100, "bedroom", Collections.nCopies(5, "modern"));
+
+        Quota.Usage usage = usage(user);
+        assertThat(usage.plan()).isEqualTo("pro");
+        assertThat(usage.limit()).isEqualTo(100);
+        assertThat(usage.used()).isEqualTo(5);
+        assertThat(usage.period().start()).isEqualTo(start);
+        assertThat(db.queryLong("SELECT count(*) FROM usage_reservations WHERE user_id = ? AND period_start = ?",
+                user.id(), start)).isEqualTo(5);
+    }
+
+    @Test
+    void anUnpaidOrEndedSubscriptionFallsBackToTheUsersOwnPlanAndTheCalendarMonth() {
+        TestUser user = db.createUser();
+        Instant start = Instant.now().minus(3, ChronoUnit.DAYS);
+        subscribe(user, "business", "unpaid", start, start.plus(30, ChronoUnit.DAYS));
+        subscribe(user, "pro", "canceled", start, start.plus(30, ChronoUnit.DAYS));
+
+        Quota.Usage usage = usage(user);
+
+        assertThat(usage.plan()).isEqualTo("free");
+        assertThat(usage.limit()).isEqualTo(10);
+        assertThat(usage.period()).isEqualTo(UsagePeriod.calendarMonth(Instant.now()));
+    }
 }

@@ -1,4 +1,4 @@
-// unit: the usage period (calendar month in UTC)
+// unit: the usage period (calendar month in UTC, or a subscription's period continued past a late renewal)
 package ai.realstaging.common.billing;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,5 +28,22 @@ class UsagePeriodTest {
     void decemberRollsIntoJanuary() {
         assertThat(UsagePeriod.calendarMonth(Instant.parse("2025-12-31T12:00:00Z")).end())
                 .isEqualTo(Instant.parse("2026-01-01T00:00:00Z"));
+    }
+
+    @Test
+    void aSubscriptionsCurrentPeriodIsUsedAsStripeStatesIt() {
+        UsagePeriod period = UsagePeriod.subscription(Instant.parse("2025-06-14T10:00:00Z"),
+                Instant.parse("2025-07-14T10:00:00Z"), Instant.parse("2025-07-01T00:00:00Z"));
+
+        assertThat(period).isEqualTo(new UsagePeriod(Instant.parse("2025-06-14T10:00:00Z"), Instant.parse("2025-07-14T10:00:00Z")));
+    }
+
+    @Test
+    void anEndedPeriodWhoseRenewalHasNotArrivedContinuesWhereItEnded() {
+        UsagePeriod period = UsagePeriod.subscription(Instant.parse("2025-06-14T10:00:00Z"),
+                Instant.parse("2025-07-14T10:00:00Z"), Instant.parse("2025-07-14T10:00:00Z"));
+
+        assertThat(period.start()).isEqualTo(Instant.parse("2025-07-14T10:00:00Z"));
+        assertThat(period.end()).isEqualTo(Instant.parse("2025-08-14T10:00:00Z"));
     }
 }

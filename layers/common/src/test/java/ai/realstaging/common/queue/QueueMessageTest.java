@@ -3,7 +3,11 @@ package ai.realstaging.common.queue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.realstaging.common.http.Json;
 import ai.realstaging.common.testing.Events;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -43,6 +47,33 @@ class QueueMessageTest {
         String body = body("sqs/sqs_s3_object_created.json").replace("ObjectCreated:Put", "ObjectRemoved:Delete");
 
         assertThat(QueueMessage.parse(body)).isEqualTo(new QueueMessage.ObjectsCreated(java.util.List.of()));
+    }
+
+    @Test
+    void anUploadNoticeReadsBackAsTheObjectS3Announced() {
+        String key = "uploads/5b7e2c10-4f3a-4e8b-9d21-6c0a1b2c3d4e/8c2d4e6f-1a3b-4c5d-8e7f-9a0b1c2d3e4f/living room+1.jpg";
+
+        String notice = StagingQueue.uploadNotice("realstaging-media-dev", key, 2483117, "us-east-1",
+                Instant.parse("2025-06-14T10:05:00Z"));
+
+        assertThat(QueueMessage.parse(notice)).isEqualTo(new QueueMessage.ObjectsCreated(
+                List.of(new QueueMessage.CreatedObject("realstaging-media-dev", key, 2483117))));
+    }
+
+    @Test
+    void anUploadNoticeHasTheShapeOfS3sOwn() {
+        JsonNode ours = Json.read(StagingQueue.uploadNotice("realstaging-media-dev",
+                "uploads/u/o/living room.jpg", 12, "us-east-1", Instant.parse("2025-06-14T10:05:00Z")))
+                .path("Records").path(0);
+        JsonNode s3s = Json.read(Events.text("s3/s3_object_created.json")).path("Records").path(0);
+
+        for (String field : List.of("eventVersion", "eventSource", "awsRegion", "eventName")) {
+            assertThat(ours.path(field)).as(field).isEqualTo(s3s.path(field));
+        }
+        assertThat(ours.path("eventTime").asText()).isEqualTo("2025-06-14T10:05:00Z");
+        assertThat(ours.path("s3").path("bucket").path("arn").asText()).isEqualTo("arn:aws:s3:::realstaging-media-dev");
+        assertThat(ours.path("s3").path("object").path("key").asText()).isEqualTo("uploads/u/o/living+room.jpg");
+        assertThat(ours.path("s3").path("object").path("size").asLong()).isEqualTo(12);
     }
 
     @Test

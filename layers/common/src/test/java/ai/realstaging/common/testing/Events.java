@@ -1,7 +1,9 @@
 package ai.realstaging.common.testing;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -53,6 +55,16 @@ public final class Events {
     /** An SQS event, e.g. {@code sqs/sqs_stage_image.json}. */
     public static SQSEvent sqs(String relative) {
         return EventLoader.loadSQSEvent(path(relative).toString());
+    }
+
+    /** An EventBridge scheduled event, e.g. {@code scheduled/scheduled_event.json}. */
+    public static ScheduledEvent scheduled(String relative) {
+        return EventLoader.loadScheduledEvent(path(relative).toString());
+    }
+
+    /** A WebSocket API event, e.g. {@code websocket/websocket_connect.json}. */
+    public static APIGatewayV2WebSocketEvent webSocket(String relative) {
+        return EventLoader.loadEvent(path(relative).toString(), APIGatewayV2WebSocketEvent.class);
     }
 
     /** The event with the authorizer's subject and email replaced, as another signed-in user would send it. */

@@ -7,6 +7,7 @@ import ai.realstaging.common.http.Json;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.S3Event;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigInteger;
@@ -21,8 +22,8 @@ class EventsFixturesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"http_api_create_project.json", "http_api_list_projects.json", "http_api_get_image.json",
-            "http_api_start_upload.json", "http_api_health.json", "http_api_set_active_model.json",
-            "http_api_save_model_config.json"})
+            "http_api_start_upload.json", "http_api_health.json", "http_api_stripe_webhook.json",
+            "http_api_set_active_model.json", "http_api_save_model_config.json"})
     void httpApiEventsArePayload2WithConsistentRouteAndPath(String file) {
         APIGatewayV2HTTPEvent event = Events.http("apigw/" + file);
         JsonNode raw = Json.read(Events.text("apigw/" + file));
@@ -98,6 +99,21 @@ class EventsFixturesTest {
     }
 
     @Test
+    void theScheduledEventIsWhatAnEventBridgeRuleDelivers() {
+        ScheduledEvent event = Events.scheduled("scheduled/scheduled_event.json");
+        JsonNode raw = Json.read(Events.text("scheduled/scheduled_event.json"));
+
+        assertThat(event.getDetailType()).isEqualTo("Scheduled Event");
+        assertThat(event.getSource()).isEqualTo("aws.events");
+        assertThat(event.getId()).isNotBlank();
+        assertThat(event.getTime().getMillis()).isEqualTo(java.time.Instant.parse(raw.path("time").asText()).toEpochMilli());
+        assertThat(event.getResources()).singleElement().asString()
+                .startsWith("arn:aws:events:" + event.getRegion() + ":" + event.getAccount() + ":rule/");
+        assertThat(event.getDetail()).isEmpty();
+        assertThat(raw.path("version").asText()).isEqualTo("0");
+    }
+
+    @Test
     void theBareS3NotificationLoadsAsAnS3Event() {
         S3Event event = EventLoader.loadS3Event(Events.path("s3/s3_object_created.json").toString());
 
@@ -105,5 +121,30 @@ class EventsFixturesTest {
         assertThat(entity.getBucket().getName()).isEqualTo("realstaging-media-dev");
         assertThat(entity.getObject().getSizeAsLong()).isEqualTo(2483117L);
         assertThat(entity.getObject().getUrlDecodedKey()).endsWith("/living room.jpg");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"websocket_connect.json", "websocket_ping.json", "websocket_disconnect.json"})
+    void webSocketEventsNameTheirRouteEventTypeAndConnection(String file) {
+        var event = Events.webSocket("websocket/" + file);
+        var context = event.getRequestContext();
+
+        String expectedType = switch (context.getRouteKey()) {
+            case "$connect" -> "CONNECT";
+            case "$disconnect" -> "DISCONNECT";
+            default -> "MESSAGE";
+        };
+        assertThat(context.getEventType()).isEqualTo(expectedType);
+        assertThat(context.getConnectionId()).isNotBlank();
+        assertThat(context.getStage()).isEqualTo("ws");
+        assertThat(context.getDomainName()).startsWith(context.getApiId() + ".execute-api.");
+        assertThat(context.getConnectedAt()).isPositive().isLessThanOrEqualTo(context.getRequestTimeEpoch());
+        if (expectedType.equals("CONNECT")) {
+            // The browser WebSocket API cannot set headers: the token travels as ?token=, as in AWS.
+            assertThat(event.getQueryStringParameters()).containsKey("token");
+        }
+        if (expectedType.equals("MESSAGE")) {
+            assertThat(Json.read(event.getBody()).path("action").asText()).isEqualTo("ping");
+        }
     }
 }
