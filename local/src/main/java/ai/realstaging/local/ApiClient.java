@@ -64,6 +64,23 @@ public final class ApiClient {
         return response;
     }
 
+    /**
+     * Polls GET /v1/images/{id} until the image reaches one of {@code statuses}; throws an
+     * AssertionError with the last answer when it does not within {@code within}.
+     */
+    public JsonNode awaitImage(String imageId, Duration within, String... statuses)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        JsonNode image = null;
+        while (System.nanoTime() < deadline) {
+            image = get("/v1/images/" + imageId).body();
+            if (image != null && java.util.List.of(statuses).contains(image.path("status").asText())) return image;
+            Thread.sleep(100);
+        }
+        throw new AssertionError("image " + imageId + " did not reach " + java.util.List.of(statuses) + " in "
+                + within.toSeconds() + " s: " + image);
+    }
+
     /** PUTs bytes to a presigned URL with exactly the headers the API said to send. */
     public int upload(JsonNode upload, byte[] bytes) throws IOException, InterruptedException {
         HttpRequest.Builder put = HttpRequest.newBuilder(URI.create(upload.path("url").asText()))

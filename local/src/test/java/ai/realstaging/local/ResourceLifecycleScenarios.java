@@ -75,16 +75,10 @@ abstract class ResourceLifecycleScenarios {
         return new Staged(projectId, started.path("original").path("id").asText(), key, images);
     }
 
-    private JsonNode awaitImage(ApiClient api, String imageId, String... terminal) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        JsonNode image = null;
-        while (System.nanoTime() < deadline) {
-            image = api.get("/v1/images/" + imageId).body();
-            if (List.of(terminal).contains(image.path("status").asText())) return image;
-            Thread.sleep(100);
-        }
-        throw new AssertionError("image " + imageId + " did not reach " + List.of(terminal) + " in 10 s: " + image);
+    private static JsonNode awaitImage(ApiClient api, String imageId, String... terminal) throws Exception {
+        return api.awaitImage(imageId, Duration.ofSeconds(10), terminal);
     }
+
 
     private boolean stored(String key) {
         try {

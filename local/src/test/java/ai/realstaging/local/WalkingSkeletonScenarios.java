@@ -73,16 +73,10 @@ abstract class WalkingSkeletonScenarios {
                 "room_type", "living_room", "styles", List.of(styles));
     }
 
-    private JsonNode awaitImage(ApiClient api, String imageId, String... terminal) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        JsonNode image = null;
-        while (System.nanoTime() < deadline) {
-            image = api.get("/v1/images/" + imageId).body();
-            if (List.of(terminal).contains(image.path("status").asText())) return image;
-            Thread.sleep(100);
-        }
-        throw new AssertionError("image " + imageId + " did not reach " + List.of(terminal) + " in 10 s: " + image);
+    private static JsonNode awaitImage(ApiClient api, String imageId, String... terminal) throws Exception {
+        return api.awaitImage(imageId, Duration.ofSeconds(10), terminal);
     }
+
 
     @Test
     void aPhotoIsStagedFromUploadToReadyAndTheStagedFileDiffers() throws Exception {

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.realstaging.common.auth.Identity;
 import ai.realstaging.common.db.Database;
-import ai.realstaging.common.db.ImageRepository;
-import ai.realstaging.common.db.OriginalRepository;
 import ai.realstaging.common.http.Json;
 import ai.realstaging.common.model.Image;
 import ai.realstaging.common.testing.Events;
@@ -20,11 +18,9 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -104,13 +100,7 @@ class BatchAndDownloadIT {
     }
 
     private void useQuota(int units) {
-        db.withConnection(c -> {
-            for (int i = 0; i < units; i++) {
-                c.createStatement().executeUpdate("INSERT INTO usage_reservations (user_id, period_start) VALUES ('"
-                        + user.id() + "', date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC')");
-            }
-            return null;
-        });
+        db.useQuota(user.id(), units);
     }
 
     private static Map<String, String> query(String url) {
@@ -218,21 +208,12 @@ class BatchAndDownloadIT {
     // ---------------------------------------------------------------- downloads
 
     private Upload uploaded() {
-        Upload upload = db.createUpload(user.id(), project, "Living Room (1).jpg", "image/jpeg", 2_000_000,
-                "living_room", List.of("modern"));
-        db.withConnection(c -> {
-            OriginalRepository.markUploaded(c, upload.original().id(), 1600, 1200);
-            return ImageRepository.queueAwaiting(c, upload.original().id());
-        });
-        return upload;
+        return db.markUploaded(db.createUpload(user.id(), project, "Living Room (1).jpg", "image/jpeg", 2_000_000,
+                "living_room", List.of("modern")));
     }
 
     private void makeReady(Image image) {
-        db.withConnection(c -> {
-            ImageRepository.claim(c, image.id(), Instant.now().plusSeconds(60)).orElseThrow();
-            return ImageRepository.markReady(c, image.id(), "staged/" + user.id() + "/" + image.id() + ".png",
-                    "image/png", new BigDecimal("0.03"), 4000, 6000);
-        });
+        db.markReady(image);
     }
 
     @Test

@@ -101,13 +101,7 @@ public final class ProjectService {
 
     /** Deletes the project, everything in it and its files; files S3 could not delete now are retried. */
     public void deleteProject(Identity identity, UUID projectId) {
-        List<String> keys = db.transaction(c -> {
-            List<String> held = ProjectRepository.delete(c, projectId, userId(c, identity))
-                    .orElseThrow(() -> new ApiException.NotFound("The project"));
-            StorageDeletions.enqueue(c, held);
-            return held;
-        });
-        deleteFiles(keys);
+        deleteWithFiles("The project", c -> ProjectRepository.delete(c, projectId, userId(c, identity)));
     }
 
     /** The function's one connection, shared with its other services. */
@@ -191,13 +185,7 @@ public final class ProjectService {
 
     /** Deletes the original, its images and all their files. */
     public void deleteOriginal(Identity identity, UUID originalId) {
-        List<String> keys = db.transaction(c -> {
-            List<String> held = OriginalRepository.delete(c, originalId, userId(c, identity))
-                    .orElseThrow(() -> new ApiException.NotFound("The original"));
-            StorageDeletions.enqueue(c, held);
-            return held;
-        });
-        deleteFiles(keys);
+        deleteWithFiles("The original", c -> OriginalRepository.delete(c, originalId, userId(c, identity)));
     }
 
     /**
@@ -282,13 +270,21 @@ public final class ProjectService {
 
     /** Deletes the image and its staged file; the original's file stays for its other images. */
     public void deleteImage(Identity identity, UUID imageId) {
-        Optional<String> key = db.transaction(c -> {
-            Optional<String> staged = ImageRepository.delete(c, imageId, userId(c, identity))
-                    .orElseThrow(() -> new ApiException.NotFound("The image"));
-            StorageDeletions.enqueue(c, staged.stream().toList());
-            return staged;
+        deleteWithFiles("The image", c -> ImageRepository.delete(c, imageId, userId(c, identity))
+                .map(staged -> staged.stream().toList()));
+    }
+
+    /**
+     * Deletes rows and queues the files they held in one transaction ({@code delete} answers the
+     * keys, or nothing when the resource is not the caller's), then deletes the files.
+     */
+    private void deleteWithFiles(String what, Database.Work<Optional<List<String>>> delete) {
+        List<String> keys = db.transaction(c -> {
+            List<String> held = delete.run(c).orElseThrow(() -> new ApiException.NotFound(what));
+            StorageDeletions.enqueue(c, held);
+            return held;
         });
-        deleteFiles(key.stream().toList());
+        deleteFiles(keys);
     }
 
     private void deleteFiles(List<String> keys) {

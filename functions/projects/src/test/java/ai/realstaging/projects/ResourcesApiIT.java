@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.realstaging.common.auth.Identity;
 import ai.realstaging.common.db.Database;
-import ai.realstaging.common.db.ImageRepository;
-import ai.realstaging.common.db.OriginalRepository;
 import ai.realstaging.common.http.Json;
 import ai.realstaging.common.model.Image;
 import ai.realstaging.common.testing.Events;
@@ -18,7 +16,6 @@ import ai.realstaging.common.testing.TestDatabase.Upload;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -96,27 +93,15 @@ class ResourcesApiIT {
     }
 
     private Upload uploaded(List<String> styles) {
-        Upload upload = upload(styles);
-        db.withConnection(c -> {
-            OriginalRepository.markUploaded(c, upload.original().id(), 1600, 1200);
-            return ImageRepository.queueAwaiting(c, upload.original().id());
-        });
-        return upload;
+        return db.markUploaded(upload(styles));
     }
 
     private void makeReady(Image image) {
-        db.withConnection(c -> {
-            ImageRepository.claim(c, image.id(), Instant.now().plusSeconds(60)).orElseThrow();
-            ImageRepository.markReady(c, image.id(), "staged/" + user.id() + "/" + image.id() + ".png", "image/png",
-                    new BigDecimal("0.03"), 4000, 6000);
-            return null;
-        });
-        db.update("UPDATE usage_reservations SET status = 'consumed' WHERE image_id = ?", image.id());
+        db.markReady(image);
     }
 
     private void makeFailed(Image image) {
-        db.withConnection(c -> ImageRepository.markFailed(c, image.id(), "model_failed", "The AI model could not stage this photo."));
-        db.update("UPDATE usage_reservations SET status = 'released' WHERE image_id = ?", image.id());
+        db.markFailed(image);
     }
 
     private long queuedForDeletion(String key) {
@@ -340,13 +325,7 @@ class ResourcesApiIT {
     @Test
     void reStagingWithNoQuotaLeftIs402AndCreatesNothing() {
         Upload upload = uploaded(List.of("modern"));
-        db.withConnection(c -> {
-            for (int i = 0; i < 9; i++) {
-                c.createStatement().executeUpdate("INSERT INTO usage_reservations (user_id, period_start) VALUES ('"
-                        + user.id() + "', date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC')");
-            }
-            return null;
-        });
+        db.useQuota(user.id(), 9);
 
         json(call(user, "POST", "/v1/originals/{id}/images", upload.original().id(), "{\"style\": \"coastal\"}"), 402);
 
@@ -377,13 +356,7 @@ class ResourcesApiIT {
         Upload upload = uploaded(List.of("modern"));
         makeFailed(upload.image());
         db.setPlan(user.id(), "free");
-        db.withConnection(c -> {
-            for (int i = 0; i < 10; i++) {
-                c.createStatement().executeUpdate("INSERT INTO usage_reservations (user_id, period_start) VALUES ('"
-                        + user.id() + "', date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC')");
-            }
-            return null;
-        });
+        db.useQuota(user.id(), 10);
 
         json(call(user, "POST", "/v1/images/{id}/retry", upload.image().id(), null), 402);
 

@@ -1,6 +1,7 @@
 package ai.realstaging.common.testing;
 
 import ai.realstaging.common.billing.Quota;
+import ai.realstaging.common.billing.UsagePeriod;
 import ai.realstaging.common.db.ConnectionFactory;
 import ai.realstaging.common.db.Database;
 import ai.realstaging.common.db.DatabaseUrl;
@@ -8,6 +9,7 @@ import ai.realstaging.common.db.ImageRepository;
 import ai.realstaging.common.db.Migrations;
 import ai.realstaging.common.db.OriginalRepository;
 import ai.realstaging.common.db.ProjectRepository;
+import ai.realstaging.common.db.Sql;
 import ai.realstaging.common.db.UserRepository;
 import ai.realstaging.common.model.Image;
 import ai.realstaging.common.model.ImageStatus;
@@ -198,6 +200,45 @@ public final class TestDatabase {
                 c.rollback();
                 throw e;
             }
+        });
+    }
+
+    /** The upload arrived and was verified: the original is uploaded (1600 × 1200), its images queued. */
+    public Upload markUploaded(Upload upload) {
+        withConnection(c -> {
+            OriginalRepository.markUploaded(c, upload.original().id(), 1600, 1200);
+            return ImageRepository.queueAwaiting(c, upload.original().id());
+        });
+        return upload;
+    }
+
+    /** The image was staged: ready with a PNG under staged/, its quota unit consumed. */
+    public void markReady(Image image) {
+        withConnection(c -> {
+            ImageRepository.claim(c, image.id(), Instant.now().plusSeconds(60)).orElseThrow();
+            ImageRepository.markReady(c, image.id(), ObjectKeys.staged(image.userId(), image.id(), "png"), "image/png",
+                    new java.math.BigDecimal("0.03"), 4000, 6000).orElseThrow();
+            Quota.consume(c, image.id());
+            return null;
+        });
+    }
+
+    /** The image failed for good: failed with the model's error, its quota unit released. */
+    public void markFailed(Image image) {
+        withConnection(c -> {
+            ImageRepository.markFailed(c, image.id(), "model_failed", "The AI model could not stage this photo.");
+            return Quota.release(c, image.id());
+        });
+    }
+
+    /** Spends {@code units} of the user's quota this month on images that are not there any more. */
+    public void useQuota(UUID userId, int units) {
+        withConnection(c -> {
+            for (int i = 0; i < units; i++) {
+                Sql.update(c, "INSERT INTO usage_reservations (user_id, period_start) VALUES (?, ?)",
+                        userId, UsagePeriod.calendarMonth(Instant.now()).start());
+            }
+            return null;
         });
     }
 
