@@ -38,6 +38,11 @@ final class FunctionPool {
         return name;
     }
 
+    /** The function's class loader: its zip and layers (tests reach its own Log4j through it). */
+    ClassLoader code() {
+        return code;
+    }
+
     int timeoutSeconds() {
         return timeoutSeconds;
     }
