@@ -31,9 +31,10 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * The whole system in one JVM, wired as template.yaml says: the HTTP API with its JWT check, the
- * functions, S3 with its upload notification to the staging queue, SQS with visibility timeouts
- * and redrive, the event source mapping, PostgreSQL, a Replicate stand-in and a token issuer.
- * Each piece can be replaced by the real thing through configuration.
+ * functions (each on its own zip and layers, see {@link FunctionCode}), S3 with its upload
+ * notification to the staging queue, SQS with visibility timeouts and redrive, the event source
+ * mapping, PostgreSQL, a Replicate stand-in and a token issuer. Each piece can be replaced by the
+ * real thing through configuration.
  */
 public final class LocalStack implements AutoCloseable {
     public static final String REGION = "us-east-1";
@@ -152,9 +153,12 @@ public final class LocalStack implements AutoCloseable {
         List<Gateway.Route> routes = new ArrayList<>();
         SqsClient esmClient = track(sqsClient());
         for (SamTemplate.FunctionDef fn : template.functions()) {
-            Config config = Config.of(shared).with(Map.of("POWERTOOLS_SERVICE_NAME", fn.logicalId()));
+            Map<String, String> settings = new HashMap<>(shared);
+            settings.put("POWERTOOLS_SERVICE_NAME", fn.logicalId());
             boolean http = !fn.routes().isEmpty();
-            FunctionPool pool = new FunctionPool(fn.logicalId(), fn.handler(), config, fn.memoryMb(),
+            // Its zip and the layers the template names, nothing of this JVM's class path (but the event types).
+            ClassLoader code = FunctionCode.of(options.root(), template, fn).classLoader();
+            FunctionPool pool = new FunctionPool(fn.logicalId(), fn.handler(), code, settings, fn.memoryMb(),
                     fn.timeoutSeconds(), http ? 8 : 10);
             functions.put(fn.logicalId(), pool);
             for (SamTemplate.HttpRoute route : fn.routes()) {

@@ -1,6 +1,5 @@
 package ai.realstaging.local;
 
-import ai.realstaging.common.config.Config;
 import ai.realstaging.common.http.Json;
 import ai.realstaging.local.template.SamTemplate;
 import java.io.IOException;
@@ -100,8 +99,15 @@ final class SweepRun {
         }
         SamTemplate.ScheduleSource schedule = schedules.getFirst();
         SamTemplate.FunctionDef def = template.function(schedule.functionLogicalId()).orElseThrow();
-        FunctionPool function = new FunctionPool(def.logicalId(), def.handler(), Config.of(settings).with(
-                Map.of("POWERTOOLS_SERVICE_NAME", def.logicalId())), def.memoryMb(), def.timeoutSeconds(), 1);
+        settings.put("POWERTOOLS_SERVICE_NAME", def.logicalId());
+        FunctionPool function;
+        try {
+            function = new FunctionPool(def.logicalId(), def.handler(), FunctionCode.of(root, template, def).classLoader(),
+                    settings, def.memoryMb(), def.timeoutSeconds(), 1);
+        } catch (IllegalStateException e) {
+            System.err.println("sweep: " + e.getMessage());
+            return 2;
+        }
         try {
             Object summary = function.invoke(LocalSchedules.event(schedule, Instant.now()));
             System.out.println(Json.write(summary));

@@ -1,17 +1,19 @@
 package ai.realstaging.local;
 
 // end-to-end: every log line the functions write while a photo goes from upload to download and
-// deletion, captured from the logging system, holds no token, presigned URL query or secret
+// deletion, captured from the logging system (the stack's and each function's own), holds no token, presigned URL query or secret
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.realstaging.common.testing.TestDatabase;
+import ai.realstaging.local.template.SamTemplate;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -35,6 +37,7 @@ class LogHygieneE2EIT {
 
     private LocalStack stack;
     private final Capture capture = new Capture();
+    private final List<FunctionLogs> functionLogs = new ArrayList<>();
 
     /** Keeps every event at any level, with its exception's stack trace, as a Lambda log would hold it. */
     private static final class Capture extends AbstractAppender {
@@ -72,6 +75,10 @@ class LogHygieneE2EIT {
         context.updateLoggers();
         stack = LocalStack.start(new LocalStack.Options(Cli.root(), "127.0.0.1", 0, 0,
                 TestDatabase.shared().databaseUrlSetting(), null, null, null, home));
+        // Each function logs through its own Log4j (its layer's, in its own class loader), as in Lambda.
+        for (SamTemplate.FunctionDef function : SamTemplate.load(Cli.root().resolve("template.yaml")).functions()) {
+            functionLogs.add(FunctionLogs.capture(stack.function(function.logicalId()).code(), capture.lines::add));
+        }
     }
 
     /** Every configured logger gets the capture: ours do not pass events up to the root (additivity off). */
@@ -88,7 +95,8 @@ class LogHygieneE2EIT {
     }
 
     @AfterAll
-    void stop() {
+    void stop() throws Exception {
+        for (FunctionLogs logs : functionLogs) logs.close();
         if (stack != null) stack.close();
         LoggerContext context = (LoggerContext) LogManager.getContext(false);
         for (LoggerConfig logger : context.getConfiguration().getLoggers().values()) {

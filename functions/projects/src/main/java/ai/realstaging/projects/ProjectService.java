@@ -222,8 +222,11 @@ public final class ProjectService {
             Quota.reserve(c, userId, List.of(image.id()), now);
             return new Row(image, original);
         });
+        // Published before the message goes out: once it is sent, the staging function may claim the image and
+        // publish "processing", which must not reach the owner ahead of this "queued".
+        ImageView view = published(row.image(), row.original());
         sendStage(row.image().id());
-        return published(row.image(), row.original());
+        return view;
     }
 
     private static final java.util.Set<String> RESTAGE_FIELDS = java.util.Set.of("style", "room_type", "mode", "prompt", "seed");
@@ -251,8 +254,11 @@ public final class ProjectService {
             Quota.reserveAgain(c, userId, imageId, now);
             return new Row(queued, original);
         });
+        // Published before the message goes out: once it is sent, the staging function may claim the image and
+        // publish "processing", which must not reach the owner ahead of this "queued".
+        ImageView view = published(row.image(), row.original());
         sendStage(row.image().id());
-        return published(row.image(), row.original());
+        return view;
     }
 
     /** The view answered to the caller is also the live event to the owner's other clients (PRODUCT.md §7). */

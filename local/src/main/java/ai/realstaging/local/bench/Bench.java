@@ -2,7 +2,9 @@ package ai.realstaging.local.bench;
 
 import ai.realstaging.common.db.DatabaseUrl;
 import ai.realstaging.local.ApiClient;
+import ai.realstaging.local.FunctionCode;
 import ai.realstaging.local.TokenIssuer;
+import ai.realstaging.local.template.SamTemplate;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import java.io.BufferedReader;
@@ -30,11 +32,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The walking skeleton's benchmark, against a running local stack: cold start of the presign and
- * projects functions from their deployable zips in new JVMs, and warm GET /v1/projects through the
+ * projects functions from their deployable zips and the layers template.yaml gives them, in new JVMs, and warm GET /v1/projects through the
  * gateway at a given concurrency. Prints its figures; see benchmarks/README.md.
  */
 public final class Bench {
@@ -68,7 +74,7 @@ public final class Bench {
         }
 
         Path work = root.resolve("local/target/bench");
-        Path layer = unzip(root.resolve("layers/common/target/common-layer.zip"), work.resolve("layer"));
+        SamTemplate template = SamTemplate.load(root.resolve("template.yaml"));
         Map<String, String> env = new HashMap<>();
         env.put("DATABASE_URL", databaseUrl);
         env.put("BUCKET_NAME", "realstaging-media-local");
@@ -76,6 +82,8 @@ public final class Bench {
         env.put("AWS_ACCESS_KEY_ID", "test");
         env.put("AWS_SECRET_ACCESS_KEY", "test");
         env.put("AWS_REGION", "us-east-1");
+        // Projects' INIT requires it (re-stage and retry send stage messages); the GET timed here sends none.
+        env.put("STAGING_QUEUE_URL", stagingQueueUrl(aws));
         env.put("AUTH_ROLES_CLAIM", TokenIssuer.ROLES_CLAIM);
         env.put("AWS_LAMBDA_FUNCTION_NAME", "bench");
         env.put("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
@@ -92,10 +100,12 @@ public final class Bench {
                 null, claims, null);
 
         if (parts.contains("cold")) {
-            System.out.println("== cold start: new JVM -> first response (function zip + layer jars), " + runs + " runs each");
+            System.out.println("== cold start: new JVM -> first response (function zip + the layers it names), " + runs + " runs each");
+            FunctionCode presign = FunctionCode.of(root, template, template.function("PresignFunction").orElseThrow());
+            FunctionCode projects = FunctionCode.of(root, template, template.function("ProjectsFunction").orElseThrow());
             for (String flags : List.of("", "-XX:TieredStopAtLevel=1", "-XX:TieredStopAtLevel=1 +AOT")) {
-                cold("presign", "ai.realstaging.presign.PresignHandler", presignEvent, root, layer, work, env, flags, runs);
-                cold("projects", "ai.realstaging.projects.ProjectsHandler", projectsEvent, root, layer, work, env, flags, runs);
+                cold("presign", handlerClass(template, "PresignFunction"), presign, presignEvent, root, work, env, flags, runs);
+                cold("projects", handlerClass(template, "ProjectsFunction"), projects, projectsEvent, root, work, env, flags, runs);
             }
         }
 
@@ -148,16 +158,27 @@ public final class Bench {
                 median(own), Collections.min(own), median(total));
     }
 
-    private static void cold(String name, String handler, Path event, Path root, Path layer, Path work,
-                             Map<String, String> env, String flags, int runs) throws Exception {
-        Path classes = unzip(root.resolve("functions/" + name + "/target/" + name + ".zip"), work.resolve(name));
-        // The JDK's AOT cache takes jars only, so the function's classes and the harness are jarred.
-        List<String> classpath = new ArrayList<>();
-        classpath.add(jar(classes, work.resolve(name + ".jar"), "").toString());
-        classpath.add(jar(root.resolve("local/target/classes"), work.resolve("harness.jar"), "ai/realstaging/local/bench/").toString());
-        try (var jars = Files.list(layer.resolve("java/lib"))) {
-            jars.sorted().forEach(j -> classpath.add(j.toString()));
+    /** The running stack's staging queue, as it names it (the template's logical id). */
+    private static String stagingQueueUrl(URI aws) {
+        try (SqsClient sqs = SqsClient.builder().httpClient(UrlConnectionHttpClient.create()).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .endpointOverride(aws).build()) {
+            return sqs.getQueueUrl(r -> r.queueName("StagingQueue")).queueUrl();
         }
+    }
+
+    private static String handlerClass(SamTemplate template, String functionId) {
+        return template.function(functionId).orElseThrow().handlerClass();
+    }
+
+    /** The function's code as the template assembles it (FunctionCode): its zip, then the layers it names. */
+    private static void cold(String name, String handler, FunctionCode code, Path event, Path root, Path work,
+                             Map<String, String> env, String flags, int runs) throws Exception {
+        // The JDK's AOT cache takes jars only, so the function's classes (the unpacked zip) and the harness are jarred.
+        List<String> classpath = new ArrayList<>();
+        classpath.add(jar(code.classpath().getFirst(), work.resolve(name + ".jar"), "").toString());
+        classpath.add(jar(root.resolve("local/target/classes"), work.resolve("harness.jar"), "ai/realstaging/local/bench/").toString());
+        code.classpath().stream().skip(1).forEach(j -> classpath.add(j.toString()));
         classpath.add(jarOf(LambdaEventSerializers.class));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<Long> totals = new ArrayList<>();
@@ -281,28 +302,6 @@ public final class Bench {
             }
         }
         return jar;
-    }
-
-    private static Path unzip(Path zip, Path into) throws IOException {
-        if (Files.exists(into)) {
-            try (var walk = Files.walk(into)) {
-                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
-        Files.createDirectories(into);
-        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
-            for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
-                Path target = into.resolve(e.getName()).normalize();
-                if (!target.startsWith(into)) throw new IOException("bad zip entry " + e.getName());
-                if (e.isDirectory()) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.createDirectories(target.getParent());
-                    Files.copy(in, target);
-                }
-            }
-        }
-        return into;
     }
 
     private static String jarOf(Class<?> type) throws Exception {

@@ -9,7 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Runs inside a fresh JVM whose classpath is a function zip plus the layer's jars, as in Lambda:
+ * Runs inside a fresh JVM whose classpath is a function zip plus the jars of the layers it names, as in Lambda:
  * INIT (the handler's public constructor, settings from the environment), then one invocation of
  * the event in a file. Prints "RESPONSE status init_ms invoke_ms" for the benchmark to time.
  */

@@ -35,12 +35,14 @@ public final class SamTemplate {
     /**
      * One AWS::Serverless::Function. {@code environment} is Globals' variables overlaid with the function's:
      * literal values as strings, intrinsic values as their raw long-form maps (the local stack substitutes its
-     * own endpoints for those).
+     * own endpoints for those). {@code layers} are Globals' Layers followed by the function's own, as SAM
+     * concatenates them: a {@code !Ref} as the logical id it names, anything else (a layer ARN) as written.
      */
     public record FunctionDef(
             String logicalId,
             String handler,
             String codeUri,
+            List<String> layers,
             int timeoutSeconds,
             int memoryMb,
             Map<String, Object> environment,
@@ -50,6 +52,7 @@ public final class SamTemplate {
             Optional<String> autoPublishAlias) {
 
         public FunctionDef {
+            layers = List.copyOf(layers);
             environment = Collections.unmodifiableMap(new LinkedHashMap<>(environment));
             routes = List.copyOf(routes);
             sqsSources = List.copyOf(sqsSources);
@@ -234,11 +237,17 @@ public final class SamTemplate {
             }
         });
 
+        // A list property: SAM puts the function's own entries after Globals' rather than replacing them.
+        List<String> layers = new ArrayList<>();
+        for (Object layer : list(globalFunction.get("Layers"))) layers.add(layerReference(layer));
+        for (Object layer : list(props.get("Layers"))) layers.add(layerReference(layer));
+
         String alias = (String) props.get("AutoPublishAlias");
         return new FunctionDef(
                 logicalId,
                 (String) inherited(props, "Handler"),
                 (String) inherited(props, "CodeUri"),
+                layers,
                 intValue(inherited(props, "Timeout"), LAMBDA_DEFAULT_TIMEOUT_SECONDS),
                 intValue(inherited(props, "MemorySize"), LAMBDA_DEFAULT_MEMORY_MB),
                 environment,
@@ -312,6 +321,11 @@ public final class SamTemplate {
         return resourcesOfType("AWS::Serverless::LayerVersion").stream()
                 .map(id -> new LayerDef(id, (String) properties(id).get("ContentUri")))
                 .toList();
+    }
+
+    /** The AWS::Serverless::LayerVersion of that logical id, if the template defines one. */
+    public Optional<LayerDef> layer(String logicalId) {
+        return layers().stream().filter(l -> l.logicalId().equals(logicalId)).findFirst();
     }
 
     /** The first JWT authorizer of an AWS::Serverless::HttpApi, if any. */
@@ -393,6 +407,17 @@ public final class SamTemplate {
             return String.valueOf(getAtt.getFirst());
         }
         throw new IllegalStateException("expected !Ref or !GetAtt naming a resource, got " + value);
+    }
+
+    /** A Layers entry: "X" from {"Ref": "X"}; a literal (a layer version ARN) as is. */
+    private static String layerReference(Object value) {
+        if (value instanceof String s) {
+            return s;
+        }
+        if (map(value).get("Ref") instanceof String ref) {
+            return ref;
+        }
+        throw new IllegalStateException("expected !Ref to a layer or a layer version ARN in Layers, got " + value);
     }
 
     private static String parameterName(Object value) {

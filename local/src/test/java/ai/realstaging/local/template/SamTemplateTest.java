@@ -178,9 +178,53 @@ class SamTemplateTest {
     }
 
     @Test
-    void readsTheLayerAsWritten() {
-        assertThat(TEMPLATE.layers())
-                .containsExactly(new LayerDef("CommonLayer", "layers/common/target/common-layer.zip"));
+    void readsTheLayersAsWritten() {
+        assertThat(TEMPLATE.layers()).containsExactly(
+                new LayerDef("CommonLayer", "layers/common/target/common-layer.zip"),
+                new LayerDef("StripeLayer", "layers/stripe/target/stripe-layer.zip"));
+        assertThat(TEMPLATE.layer("StripeLayer")).map(LayerDef::contentUri).contains("layers/stripe/target/stripe-layer.zip");
+        assertThat(TEMPLATE.layer("MediaBucket")).isEmpty();
+    }
+
+    @Test
+    void aFunctionsLayersAreGlobalsThenItsOwn() {
+        assertThat(TEMPLATE.function("ProjectsFunction").orElseThrow().layers()).containsExactly("CommonLayer", "StripeLayer");
+        assertThat(TEMPLATE.function("StripeWebhookFunction").orElseThrow().layers()).containsExactly("CommonLayer", "StripeLayer");
+        assertThat(TEMPLATE.function("PresignFunction").orElseThrow().layers()).containsExactly("CommonLayer");
+    }
+
+    @Test
+    void layersConcatenateAsSamDoesAndKeepArnsAsWritten() throws IOException {
+        SamTemplate t = parse("""
+                Globals:
+                  Function:
+                    Layers: [!Ref Shared]
+                Resources:
+                  Shared: { Type: AWS::Serverless::LayerVersion, Properties: { ContentUri: shared.zip } }
+                  Extra: { Type: AWS::Serverless::LayerVersion, Properties: { ContentUri: extra.zip } }
+                  Plain: { Type: AWS::Serverless::Function, Properties: { Handler: a.B } }
+                  Both:
+                    Type: AWS::Serverless::Function
+                    Properties:
+                      Handler: a.C
+                      Layers:
+                        - !Ref Extra
+                        - arn:aws:lambda:us-east-1:123456789012:layer:insights:1
+                """);
+
+        assertThat(t.function("Plain").orElseThrow().layers()).containsExactly("Shared");
+        assertThat(t.function("Both").orElseThrow().layers())
+                .containsExactly("Shared", "Extra", "arn:aws:lambda:us-east-1:123456789012:layer:insights:1");
+    }
+
+    @Test
+    void aFunctionWithoutLayersAnywhereHasNone() throws IOException {
+        SamTemplate t = parse("""
+                Resources:
+                  Fn: { Type: AWS::Serverless::Function, Properties: { Handler: a.B } }
+                """);
+
+        assertThat(t.function("Fn").orElseThrow().layers()).isEmpty();
     }
 
     @Test

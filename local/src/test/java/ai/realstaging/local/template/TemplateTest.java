@@ -192,6 +192,25 @@ class TemplateTest {
         assertThat(function.autoPublishAlias()).as("AutoPublishAlias").isPresent();
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("functions")
+    void everyLayerAFunctionNamesIsBuiltHereForItsRuntimeAndArchitecture(FunctionDef function) {
+        assertThat(function.layers()).as("Layers of %s (Lambda allows five)", function.logicalId())
+                .isNotEmpty().hasSizeLessThanOrEqualTo(5).doesNotHaveDuplicates();
+        Object architectures = properties(function.logicalId()).getOrDefault("Architectures",
+                at(TEMPLATE.document(), "Globals", "Function", "Architectures"));
+        for (String layer : function.layers()) {
+            // A layer from elsewhere (an ARN) could not be put on the function's class path locally.
+            assertThat(TEMPLATE.layer(layer)).as("%s names %s, an AWS::Serverless::LayerVersion of this template",
+                    function.logicalId(), layer).isPresent();
+            Map<String, Object> props = properties(layer);
+            assertThat(TemplateTest.<List<Object>>at(props, "CompatibleRuntimes")).as("CompatibleRuntimes of %s", layer)
+                    .contains(TEMPLATE.runtime());
+            assertThat(TemplateTest.<List<Object>>at(props, "CompatibleArchitectures")).as("CompatibleArchitectures of %s", layer)
+                    .containsAll((List<?>) architectures);
+        }
+    }
+
     @ParameterizedTest(name = "{0} <- {1}")
     @MethodSource("sqsSources")
     void queueVisibilityIsAtLeastSixTimesTheConsumerTimeout(FunctionDef function, SqsSource source) {
