@@ -3,10 +3,10 @@ package ai.realstaging.stageimage;
 import ai.realstaging.common.billing.Quota;
 import ai.realstaging.common.db.Database;
 import ai.realstaging.common.db.DatabaseException;
-import ai.realstaging.common.db.DisclosurePreference;
 import ai.realstaging.common.db.ImageRepository;
 import ai.realstaging.common.db.OriginalRepository;
 import ai.realstaging.common.db.PredictionAttempts;
+import ai.realstaging.common.db.ProfileRepository;
 import ai.realstaging.common.model.Image;
 import ai.realstaging.common.model.Original;
 import ai.realstaging.common.observability.Observability;
@@ -134,7 +134,7 @@ final class Stager {
                 return fail(image, "model_bad_output", "The AI model returned something that is not an image.");
             }
             byte[] stored = bytes;
-            if (db.read(c -> DisclosurePreference.on(c, image.userId()))) {
+            if (db.read(c -> ProfileRepository.preferences(c, image.userId())).disclosureLabelOn()) {
                 try {
                     stored = DisclosureLabel.apply(bytes, format.get());
                 } catch (IOException | IllegalArgumentException e) {
