@@ -9,7 +9,6 @@ import ai.realstaging.local.template.WebSocketApiDef;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +24,7 @@ final class LocalRealtime implements AutoCloseable {
     /** SSE comment line interval; EVENTS_HEARTBEAT_SECONDS changes it. */
     static final Duration HEARTBEAT = Duration.ofSeconds(15);
 
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final Closer resources = new Closer();
     private LocalRedis redis;
     private WebSocketApi webSocket;
     private EventStream events;
@@ -106,19 +105,11 @@ final class LocalRealtime implements AutoCloseable {
     }
 
     private <T extends AutoCloseable> T track(T resource) {
-        resources.add(resource);
-        return resource;
+        return resources.track(resource);
     }
 
     @Override
     public void close() {
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            try {
-                resources.get(i).close();
-            } catch (Exception e) {
-                System.err.println("[local] while stopping: " + e.getMessage());
-            }
-        }
-        resources.clear();
+        resources.close();
     }
 }

@@ -72,7 +72,7 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final Closer resources = new Closer();
     private final Options options;
     private final LocalStripe stripeSettings;
     private StripeStandIn stripe;
@@ -219,7 +219,7 @@ public final class LocalStack implements AutoCloseable {
         server.setExecutor(executor);
         server.start();
         base[0] = URI.create("http://" + options.host() + ":" + server.getAddress().getPort());
-        resources.add(() -> {
+        resources.track(() -> {
             server.stop(0);
             executor.shutdownNow();
         });
@@ -346,19 +346,11 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private <T extends AutoCloseable> T track(T resource) {
-        resources.add(resource);
-        return resource;
+        return resources.track(resource);
     }
 
     @Override
     public void close() {
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            try {
-                resources.get(i).close();
-            } catch (Exception e) {
-                System.err.println("[local] while stopping: " + e.getMessage());
-            }
-        }
-        resources.clear();
+        resources.close();
     }
 }
