@@ -3,7 +3,6 @@ package ai.realstaging.stageimage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.realstaging.common.config.Config;
 import ai.realstaging.common.db.ImageRepository;
 import ai.realstaging.common.db.OriginalRepository;
 import ai.realstaging.common.http.Json;
@@ -37,7 +36,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class StageImageHandlerIT {
-    private static final String BUCKET = "realstaging-media-test";
+    private static final String BUCKET = TestSettings.BUCKET;
 
     private final TestDatabase db = TestDatabase.shared();
     private FakeAws aws;
@@ -53,19 +52,9 @@ class StageImageHandlerIT {
         replicate = new FakeReplicate();
         replicate.output = TestImages.jpeg(160, 120);
         // Wired from configuration exactly as the deployed function is.
-        handler = new StageImageHandler(Config.of(Map.ofEntries(
-                Map.entry("DATABASE_URL", db.databaseUrlSetting()),
-                Map.entry("AWS_ENDPOINT_URL", aws.endpoint().toString()),
-                Map.entry("AWS_ACCESS_KEY_ID", "test"),
-                Map.entry("AWS_SECRET_ACCESS_KEY", "test"),
-                Map.entry("AWS_REGION", "us-east-1"),
-                Map.entry("BUCKET_NAME", BUCKET),
-                Map.entry("STAGING_QUEUE_URL", aws.queueUrl()),
-                Map.entry("REPLICATE_BASE_URL", replicate.baseUrl().toString()),
-                Map.entry("REPLICATE_API_TOKEN", "r8_test_token"),
-                Map.entry("MODEL_SECRETS_KEY", "stage-image-it-model-secrets-key-0123456789"),
-                Map.entry("STAGE_POLL_MILLIS", "20"),
-                Map.entry("STAGE_MAX_RECEIVES", "5"))));
+        handler = new StageImageHandler(TestSettings.of(db, aws, replicate, Map.of(
+                "MODEL_SECRETS_KEY", "stage-image-it-model-secrets-key-0123456789",
+                "STAGE_MAX_RECEIVES", "5")));
         user = db.createUser();
         project = db.createProject(user.id(), "12 Harbour View Road");
     }

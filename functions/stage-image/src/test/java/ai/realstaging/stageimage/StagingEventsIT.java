@@ -3,7 +3,6 @@ package ai.realstaging.stageimage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.realstaging.common.config.Config;
 import ai.realstaging.common.http.Json;
 import ai.realstaging.common.realtime.RedisChannels;
 import ai.realstaging.common.testing.Events;
@@ -30,7 +29,7 @@ import org.junit.jupiter.api.Test;
 
 /** Every status change the staging function commits reaches the owner's channel, in order, and no one else's. */
 class StagingEventsIT {
-    private static final String BUCKET = "realstaging-media-test";
+    private static final String BUCKET = TestSettings.BUCKET;
 
     private final TestDatabase db = TestDatabase.shared();
     private FakeAws aws;
@@ -46,19 +45,8 @@ class StagingEventsIT {
         aws = new FakeAws();
         replicate = new FakeReplicate();
         replicate.output = TestImages.jpeg(160, 120);
-        handler = new StageImageHandler(Config.of(Map.ofEntries(
-                Map.entry("DATABASE_URL", db.databaseUrlSetting()),
-                Map.entry("AWS_ENDPOINT_URL", aws.endpoint().toString()),
-                Map.entry("AWS_ACCESS_KEY_ID", "test"),
-                Map.entry("AWS_SECRET_ACCESS_KEY", "test"),
-                Map.entry("AWS_REGION", "us-east-1"),
-                Map.entry("BUCKET_NAME", BUCKET),
-                Map.entry("STAGING_QUEUE_URL", aws.queueUrl()),
-                Map.entry("REPLICATE_BASE_URL", replicate.baseUrl().toString()),
-                Map.entry("REPLICATE_API_TOKEN", "r8_test_token"),
-                Map.entry("STAGE_POLL_MILLIS", "20"),
-                Map.entry("REALTIME_TRANSPORT", "redis"),
-                Map.entry("REDIS_URL", TestRedis.url().toString()))));
+        handler = new StageImageHandler(TestSettings.of(db, aws, replicate, Map.of(
+                "REALTIME_TRANSPORT", "redis", "REDIS_URL", TestRedis.url().toString())));
         owner = db.createUser();
         stranger = db.createUser();
         project = db.createProject(owner.id(), "3 Quay Lane");
@@ -130,19 +118,9 @@ class StagingEventsIT {
 
     @Test
     void aPublishThatCannotReachRedisNeverFailsTheJob() {
-        StageImageHandler unreachable = new StageImageHandler(Config.of(Map.ofEntries(
-                Map.entry("DATABASE_URL", db.databaseUrlSetting()),
-                Map.entry("AWS_ENDPOINT_URL", aws.endpoint().toString()),
-                Map.entry("AWS_ACCESS_KEY_ID", "test"),
-                Map.entry("AWS_SECRET_ACCESS_KEY", "test"),
-                Map.entry("AWS_REGION", "us-east-1"),
-                Map.entry("BUCKET_NAME", BUCKET),
-                Map.entry("STAGING_QUEUE_URL", aws.queueUrl()),
-                Map.entry("REPLICATE_BASE_URL", replicate.baseUrl().toString()),
-                Map.entry("REPLICATE_API_TOKEN", "r8_test_token"),
-                Map.entry("STAGE_POLL_MILLIS", "20"),
-                Map.entry("REALTIME_TRANSPORT", "redis"),
-                Map.entry("REDIS_URL", "redis://127.0.0.1:" + ai.realstaging.common.testing.OfflineAws.closedPort()))));
+        StageImageHandler unreachable = new StageImageHandler(TestSettings.of(db, aws, replicate, Map.of(
+                "REALTIME_TRANSPORT", "redis",
+                "REDIS_URL", "redis://127.0.0.1:" + ai.realstaging.common.testing.OfflineAws.closedPort())));
         TestDatabase.Upload upload = db.createUpload(owner.id(), project, "room.jpg", "image/jpeg", photo.length,
                 "kitchen", List.of("modern"));
         aws.put(BUCKET, upload.original().s3Key(), photo, "image/jpeg");
