@@ -26,7 +26,6 @@ import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.params.SetParams;
 
@@ -53,7 +52,6 @@ final class EventStream implements HttpHandler, AutoCloseable {
     private final RedisClient redis;
     private final RedisFanout fanout;
     private final Duration heartbeat;
-    private final AtomicInteger open = new AtomicInteger();
 
     EventStream(TokenVerifier tokens, Database db, RedisClient redis, RedisFanout fanout, Duration heartbeat) {
         this.tokens = tokens;
@@ -61,10 +59,6 @@ final class EventStream implements HttpHandler, AutoCloseable {
         this.redis = redis;
         this.fanout = fanout;
         this.heartbeat = heartbeat;
-    }
-
-    int openStreams() {
-        return open.get();
     }
 
     @Override
@@ -134,7 +128,6 @@ final class EventStream implements HttpHandler, AutoCloseable {
                 queue.offer(END);
             }
         });
-        open.incrementAndGet();
         try {
             Instant since = lastEventTime(exchange).orElse(Instant.now()).minus(CLOCK_MARGIN);
             exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
@@ -158,7 +151,6 @@ final class EventStream implements HttpHandler, AutoCloseable {
         } catch (IOException clientGone) {
             // the client closed the stream
         } finally {
-            open.decrementAndGet();
             try {
                 subscription.close();
             } catch (Exception ignored) {

@@ -96,14 +96,6 @@ final class LocalRealtime implements AutoCloseable {
         return redis.embedded();
     }
 
-    int openWebSockets() {
-        return webSocket == null ? 0 : webSocket.openConnections();
-    }
-
-    int openEventStreams() {
-        return events == null ? 0 : events.openStreams();
-    }
-
     private <T extends AutoCloseable> T track(T resource) {
         return resources.track(resource);
     }

@@ -135,10 +135,6 @@ public final class WebSocketApi implements AutoCloseable {
         return URI.create("http://" + hostPort() + "/" + api.stageName());
     }
 
-    int openConnections() {
-        return connections.size();
-    }
-
     private String hostPort() {
         String host = connector.getHost() == null ? "127.0.0.1" : connector.getHost();
         return host + ":" + connector.getLocalPort();

@@ -115,14 +115,14 @@ public final class ProjectService {
 
     public ProjectView create(Identity identity, String name) {
         return db.transaction(c -> {
-            UUID userId = users.resolve(c, identity.subject(), identity.email());
+            UUID userId = userId(c, identity);
             return Views.project(ProjectRepository.insert(c, UUID.randomUUID(), userId, name));
         });
     }
 
     public Page<ProjectView> list(Identity identity, Cursor after, int limit) {
         KeysetPage<Project> page = KeysetPage.of(db.read(c -> {
-            UUID userId = users.resolve(c, identity.subject(), identity.email());
+            UUID userId = userId(c, identity);
             return ProjectRepository.listOwned(c, userId, after, limit + 1);
         }), limit, p -> new Cursor(p.createdAt(), p.id()));
         return new Page<>(page.rows().stream().map(Views::project).toList(), page.nextCursor());
@@ -130,7 +130,7 @@ public final class ProjectService {
 
     public ProjectView get(Identity identity, UUID projectId) {
         return Views.project(db.read(c -> {
-            UUID userId = users.resolve(c, identity.subject(), identity.email());
+            UUID userId = userId(c, identity);
             return ProjectRepository.findOwned(c, projectId, userId)
                     .orElseThrow(() -> new ApiException.NotFound("The project"));
         }));
@@ -144,7 +144,7 @@ public final class ProjectService {
                                         Instant changedSince) {
         record Rows(KeysetPage<Original> originals, List<Image> images) {}
         Rows rows = db.read(c -> {
-            UUID userId = users.resolve(c, identity.subject(), identity.email());
+            UUID userId = userId(c, identity);
             ProjectRepository.findOwned(c, projectId, userId)
                     .orElseThrow(() -> new ApiException.NotFound("The project"));
             List<Original> found = changedSince == null
@@ -165,7 +165,7 @@ public final class ProjectService {
     }
 
     public UsageView usage(Identity identity) {
-        Quota.Usage usage = db.read(c -> Quota.usage(c, users.resolve(c, identity.subject(), identity.email()),
+        Quota.Usage usage = db.read(c -> Quota.usage(c, userId(c, identity),
                 java.time.Instant.now()));
         return new UsageView(usage.plan(), usage.limit(), usage.used(), usage.remaining(), usage.period().start(),
                 usage.period().end());
@@ -308,7 +308,7 @@ public final class ProjectService {
     public ImageView image(Identity identity, UUID imageId) {
         record Row(Image image, Original original) {}
         Row row = db.read(c -> {
-            UUID userId = users.resolve(c, identity.subject(), identity.email());
+            UUID userId = userId(c, identity);
             Image image = ImageRepository.findOwned(c, imageId, userId)
                     .orElseThrow(() -> new ApiException.NotFound("The image"));
             return new Row(image, OriginalRepository.find(c, image.originalId()).orElseThrow());

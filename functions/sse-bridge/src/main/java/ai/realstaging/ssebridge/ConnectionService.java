@@ -42,14 +42,16 @@ final class ConnectionService {
             return Optional.empty();
         }
         var identity = verified.get().identity();
-        UUID userId = db.transaction(c -> {
+        record Opened(UUID userId, int swept) {}
+        // One transaction: a connection is never left recorded for a $connect that answered an error.
+        Opened opened = db.transaction(c -> {
             UUID id = users.resolve(c, identity.subject(), identity.email());
             Connections.record(c, connectionId, id, connectedAt);
-            return id;
+            return new Opened(id, Connections.sweepExpired(c, Connections.SWEEP_BATCH));
         });
-        int swept = db.transaction(c -> Connections.sweepExpired(c, Connections.SWEEP_BATCH));
-        LOG.info("connection {} opened for user {}{}", connectionId, userId, swept > 0 ? "; " + swept + " expired removed" : "");
-        return Optional.of(userId);
+        LOG.info("connection {} opened for user {}{}", connectionId, opened.userId(),
+                opened.swept() > 0 ? "; " + opened.swept() + " expired removed" : "");
+        return Optional.of(opened.userId());
     }
 
     void disconnect(String connectionId) {

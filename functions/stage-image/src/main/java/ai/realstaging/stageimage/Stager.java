@@ -95,9 +95,9 @@ final class Stager {
             return unclaimable(imageId);
         }
         Image image = claimed.get();
-        updates.image(image.id());
         try {
             Original original = db.read(c -> OriginalRepository.find(c, image.originalId())).orElseThrow();
+            updates.image(image, original);
             Run run = image.predictionId() != null
                     ? new Run(recorded(image.model()), replicate.get(image.predictionId()))
                     : start(image, original);
@@ -149,17 +149,18 @@ final class Stager {
             Integer modelMs = prediction.predictTimeSeconds() == null ? null
                     : (int) Math.round(prediction.predictTimeSeconds() * 1000);
             BigDecimal cost = model.pricePerImageUsd();
-            db.transaction(c -> {
-                if (ImageRepository.markReady(c, image.id(), key, format.get().contentType(), cost, modelMs, totalMs)
-                        .isPresent()) {
+            Optional<Image> ready = db.transaction(c -> {
+                Optional<Image> marked = ImageRepository.markReady(c, image.id(), key, format.get().contentType(), cost,
+                        modelMs, totalMs);
+                if (marked.isPresent()) {
                     Quota.consume(c, image.id());
                 } else if (ImageRepository.find(c, image.id()).isEmpty()) {
                     // Deleted while the model ran: the file just written belongs to no one.
                     StorageDeletions.enqueue(c, List.of(key));
                 }
-                return null;
+                return marked;
             });
-            updates.image(image.id());
+            ready.ifPresent(r -> updates.image(r, original));
             Observability.count("ImagesStaged", 1);
             Observability.millis("StagingDuration", totalMs);
             LOG.info("image {} ready: model {} prediction {} in {} ms", image.id(), model.id(), prediction.id(), totalMs);

@@ -65,22 +65,32 @@ public final class Views {
     }
 
     public ImageView image(Image i, Original original) {
+        return image(i, originalUrl(original), Instant.now().plus(URL_TTL));
+    }
+
+    public OriginalView original(Original o, List<Image> images) {
+        Problem rejection = o.status() == OriginalStatus.REJECTED ? new Problem(o.rejectCode(), o.rejectReason()) : null;
+        // One signature of the photo for all its images: they show the same file.
+        String originalUrl = originalUrl(o);
         Instant expires = Instant.now().plus(URL_TTL);
-        String originalUrl = original.status() == OriginalStatus.UPLOADED
+        return new OriginalView(o.id(), o.projectId(), o.filename(), o.contentType(), o.sizeBytes(), o.status().wire(),
+                rejection, o.width(), o.height(), images.stream().map(i -> image(i, originalUrl, expires)).toList(),
+                o.createdAt(), o.updatedAt());
+    }
+
+    /** The photo's short-lived GET URL, once it has been uploaded and verified. */
+    private String originalUrl(Original original) {
+        return original.status() == OriginalStatus.UPLOADED
                 ? storage.presignDownload(original.s3Key(), URL_TTL, null).url() : null;
+    }
+
+    private ImageView image(Image i, String originalUrl, Instant expires) {
         String stagedUrl = i.status() == ImageStatus.READY && i.stagedKey() != null
                 ? storage.presignDownload(i.stagedKey(), URL_TTL, null).url() : null;
         Urls urls = new Urls(originalUrl, stagedUrl, originalUrl == null && stagedUrl == null ? null : expires);
         Problem error = i.status() == ImageStatus.FAILED ? new Problem(i.errorCode(), i.errorMessage()) : null;
         return new ImageView(i.id(), i.originalId(), i.projectId(), i.roomType(), i.style(), i.mode(), i.seed(),
                 i.status().wire(), error, i.model(), urls, i.createdAt(), i.updatedAt());
-    }
-
-    public OriginalView original(Original o, List<Image> images) {
-        Problem rejection = o.status() == OriginalStatus.REJECTED ? new Problem(o.rejectCode(), o.rejectReason()) : null;
-        return new OriginalView(o.id(), o.projectId(), o.filename(), o.contentType(), o.sizeBytes(), o.status().wire(),
-                rejection, o.width(), o.height(), images.stream().map(i -> image(i, o)).toList(),
-                o.createdAt(), o.updatedAt());
     }
 
     /** Groups images under their originals, keeping each list in creation order. */

@@ -34,6 +34,16 @@ public final class StatusUpdates {
         return new StatusUpdates(null, null, Publisher.disabled());
     }
 
+    /** An image changed and the caller holds its rows: {@code image.updated} to its owner, no read. */
+    public void image(Image image, Original original) {
+        if (!publisher.enabled()) return;
+        try {
+            publisher.imageUpdated(image.userId(), views.image(image, original));
+        } catch (RuntimeException e) {
+            LOG.warn("image.updated {} not published: {}", image.id(), e.getClass().getSimpleName());
+        }
+    }
+
     /** An image changed: {@code image.updated} to its owner. */
     public void image(UUID imageId) {
         if (!publisher.enabled()) return;

@@ -129,11 +129,6 @@ public final class ReplicateClient {
         }
     }
 
-    public Prediction cancel(String id) throws ReplicateException {
-        return send(authorized(URI.create(baseUrl + "/v1/predictions/" + id + "/cancel"))
-                .POST(HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(15)).build());
-    }
-
     /** Streams an output file; the caller closes the stream. Files live one hour at Replicate. */
     public HttpResponse<InputStream> download(URI url) throws ReplicateException {
         try {

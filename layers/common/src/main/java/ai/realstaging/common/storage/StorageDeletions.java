@@ -40,14 +40,13 @@ public final class StorageDeletions {
      * has not happened within {@link #FIRST_RETRY}, so it does not delete the same file alongside.
      */
     public static void enqueue(Connection c, Collection<String> keys) throws SQLException {
-        for (String key : keys) {
-            if (key != null) {
-                Sql.update(c, """
-                        INSERT INTO storage_deletions (s3_key, next_attempt_at)
-                        VALUES (?, now() + ? * interval '1 second') ON CONFLICT (s3_key) DO NOTHING""",
-                        key, FIRST_RETRY.toSeconds());
-            }
-        }
+        Object[] present = keys.stream().filter(Objects::nonNull).toArray();
+        if (present.length == 0) return;
+        // One statement for a whole project's files, not one per file.
+        Sql.update(c, """
+                INSERT INTO storage_deletions (s3_key, next_attempt_at)
+                SELECT k, now() + ? * interval '1 second' FROM unnest(?::text[]) AS k
+                ON CONFLICT (s3_key) DO NOTHING""", FIRST_RETRY.toSeconds(), c.createArrayOf("text", present));
     }
 
     /** What one attempt did: keys deleted, keys still queued. */
@@ -96,17 +95,16 @@ public final class StorageDeletions {
         }
         Map<String, String> failures = failed;
         db.transaction(c -> {
-            for (String key : keys) {
-                String error = failures.get(key);
-                if (error == null) {
-                    Sql.update(c, "DELETE FROM storage_deletions WHERE s3_key = ?", key);
-                } else {
-                    Sql.update(c, """
-                            UPDATE storage_deletions SET attempts = attempts + 1, last_error = ?,
-                                   next_attempt_at = CAST(? AS timestamptz) + least(? * power(2, attempts), ?) * interval '1 second'
-                            WHERE s3_key = ?""",
-                            error, now, FIRST_RETRY.toSeconds(), LONGEST_RETRY.toSeconds(), key);
-                }
+            Object[] deleted = keys.stream().filter(k -> !failures.containsKey(k)).toArray();
+            if (deleted.length > 0) {
+                Sql.update(c, "DELETE FROM storage_deletions WHERE s3_key = ANY (?)", c.createArrayOf("text", deleted));
+            }
+            for (Map.Entry<String, String> failure : failures.entrySet()) {
+                Sql.update(c, """
+                        UPDATE storage_deletions SET attempts = attempts + 1, last_error = ?,
+                               next_attempt_at = CAST(? AS timestamptz) + least(? * power(2, attempts), ?) * interval '1 second'
+                        WHERE s3_key = ?""",
+                        failure.getValue(), now, FIRST_RETRY.toSeconds(), LONGEST_RETRY.toSeconds(), failure.getKey());
             }
             return null;
         });

@@ -264,17 +264,6 @@ class ReplicateClientTest {
     }
 
     @Test
-    void cancelPostsToTheCancelUrl() throws Exception {
-        answer = new Answer(200, Map.of(), "{\"id\": \"p1\", \"status\": \"canceled\"}");
-
-        Prediction prediction = client.cancel("p1");
-
-        assertThat(prediction.terminal()).isTrue();
-        assertThat(requests.getFirst().method()).isEqualTo("POST");
-        assertThat(requests.getFirst().path()).isEqualTo("/v1/predictions/p1/cancel");
-    }
-
-    @Test
     void anOutputFileIsStreamed() throws Exception {
         answer = new Answer(200, Map.of(), "jpeg-bytes");
 
