@@ -41,9 +41,14 @@ public final class AdminService {
     private final Database db;
     private final ModelSelection models;
     private final SecretBox secrets;
-    private final UserDirectory users = new UserDirectory();
+    private final UserDirectory users;
 
     AdminService(Database db, ModelSelection models, SecretBox secrets) {
+        this(db, models, secrets, new UserDirectory());
+    }
+
+    AdminService(Database db, ModelSelection models, SecretBox secrets, UserDirectory users) {
+        this.users = users;
         this.db = db;
         this.models = models;
         this.secrets = secrets;
@@ -51,10 +56,14 @@ public final class AdminService {
 
     /** On the function's one connection; the key that seals secrets is read on first use. */
     static AdminService create(Config config, Database db) {
+        return create(config, db, new AwsClients(config), new UserDirectory());
+    }
+
+    static AdminService create(Config config, Database db, AwsClients aws, UserDirectory users) {
         ModelRegistry registry = new ModelRegistry();
-        SecretBox box = SecretBox.fromConfig(config, new AwsClients(config));
+        SecretBox box = SecretBox.fromConfig(config, aws);
         StagingModel fallback = registry.configuredDefault(config.get("STAGING_MODEL", ModelRegistry.DEFAULT_ID));
-        return new AdminService(db, new ModelSelection(registry, fallback, box), box);
+        return new AdminService(db, new ModelSelection(registry, fallback, box), box, users);
     }
 
     /** One tunable input as the admin sees it; a secret has no default and is write-only. */

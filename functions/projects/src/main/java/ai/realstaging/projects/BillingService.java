@@ -36,7 +36,7 @@ public final class BillingService {
     private final StripeApi stripe;
     private final StripePrices prices;
     private final Urls urls;
-    private final UserDirectory users = new UserDirectory();
+    private final UserDirectory users;
 
     /** Where Stripe sends the browser back: after Checkout (success, cancel) and from the portal. */
     record Urls(String checkoutSuccess, String checkoutCancel, String portalReturn) {
@@ -47,6 +47,11 @@ public final class BillingService {
     }
 
     BillingService(Database db, StripeApi stripe, StripePrices prices, Urls urls) {
+        this(db, stripe, prices, urls, new UserDirectory());
+    }
+
+    BillingService(Database db, StripeApi stripe, StripePrices prices, Urls urls, UserDirectory users) {
+        this.users = users;
         this.db = db;
         this.stripe = stripe;
         this.prices = prices;
@@ -54,8 +59,12 @@ public final class BillingService {
     }
 
     static BillingService create(Config config, Database db) {
-        return new BillingService(db, StripeApi.fromConfig(config, new AwsClients(config)), new StripePrices(config),
-                Urls.fromConfig(config));
+        return create(config, db, new AwsClients(config), new UserDirectory());
+    }
+
+    static BillingService create(Config config, Database db, AwsClients aws, UserDirectory users) {
+        return new BillingService(db, StripeApi.fromConfig(config, aws), new StripePrices(config),
+                Urls.fromConfig(config), users);
     }
 
     /** A Checkout session: its URL, the plan, when it expires; {@code reused} when an open one was handed back. */

@@ -54,13 +54,18 @@ public final class ProjectService {
     private final StorageDeletions deletions;
     private final StagingQueue queue;
     private final Publisher publisher;
-    private final UserDirectory users = new UserDirectory();
+    private final UserDirectory users;
 
     ProjectService(Database db, Storage storage, StagingQueue queue) {
         this(db, storage, queue, Publisher.disabled());
     }
 
     ProjectService(Database db, Storage storage, StagingQueue queue, Publisher publisher) {
+        this(db, storage, queue, publisher, new UserDirectory());
+    }
+
+    ProjectService(Database db, Storage storage, StagingQueue queue, Publisher publisher, UserDirectory users) {
+        this.users = users;
         this.publisher = publisher;
         this.db = db;
         this.views = new Views(storage);
@@ -68,12 +73,17 @@ public final class ProjectService {
         this.queue = queue;
     }
 
-    static ProjectService create(Config config) {
-        AwsClients aws = new AwsClients(config);
+    /** With the function's one set of SDK clients, shared with its billing and admin services. */
+    static ProjectService create(Config config, AwsClients aws) {
         Storage storage = new Storage(aws::s3, aws.presigner(), config.require("BUCKET_NAME"));
         StagingQueue queue = new StagingQueue(aws::sqs, config.require("STAGING_QUEUE_URL"));
         Database db = new Database(ConnectionFactory.fromConfig(config));
-        return new ProjectService(db, storage, queue, Publisher.fromConfig(config, db, aws));
+        return new ProjectService(db, storage, queue, Publisher.fromConfig(config, db, aws), new UserDirectory());
+    }
+
+    /** The function's cache of user ids, shared with its other services. */
+    UserDirectory users() {
+        return users;
     }
 
     private UUID userId(Connection c, Identity identity) throws SQLException {

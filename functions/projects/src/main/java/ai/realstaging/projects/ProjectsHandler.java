@@ -4,6 +4,7 @@ import static ai.realstaging.common.http.Router.route;
 
 import ai.realstaging.common.api.CatalogView;
 import ai.realstaging.common.auth.Identity;
+import ai.realstaging.common.config.AwsClients;
 import ai.realstaging.common.config.Config;
 import ai.realstaging.common.db.Cursor;
 import ai.realstaging.common.http.ApiException;
@@ -41,11 +42,17 @@ public final class ProjectsHandler implements RequestHandler<APIGatewayV2HTTPEve
     }
 
     public ProjectsHandler(Config config) {
-        this(ProjectService.create(config), config);
+        this(config, new AwsClients(config));
     }
 
-    private ProjectsHandler(ProjectService projects, Config config) {
-        this(projects, BillingService.create(config, projects.database()), AdminService.create(config, projects.database()),
+    /** One set of SDK clients, one connection and one user-id cache for the function's three services. */
+    private ProjectsHandler(Config config, AwsClients aws) {
+        this(ProjectService.create(config, aws), config, aws);
+    }
+
+    private ProjectsHandler(ProjectService projects, Config config, AwsClients aws) {
+        this(projects, BillingService.create(config, projects.database(), aws, projects.users()),
+                AdminService.create(config, projects.database(), aws, projects.users()),
                 config.get("AUTH_ROLES_CLAIM", Identity.DEFAULT_ROLES_CLAIM));
     }
 

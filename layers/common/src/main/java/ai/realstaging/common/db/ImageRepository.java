@@ -53,12 +53,36 @@ public final class ImageRepository {
         Optional<Image> image = Sql.one(c, "SELECT * FROM images WHERE id = ? AND user_id = ? FOR UPDATE",
                 ImageRepository::map, id, userId);
         if (image.isEmpty()) return Optional.empty();
-        Sql.update(c, """
-                UPDATE usage_reservations SET status = 'released', updated_at = now()
-                WHERE status = 'reserved' AND image_id = ? AND ? IN ('awaiting_upload', 'queued')""",
-                id, image.get().status().wire());
+        refundUnstarted(c, List.of(image.get()));
         Sql.update(c, "DELETE FROM images WHERE id = ? AND user_id = ?", id, userId);
         return Optional.of(Optional.ofNullable(image.get().stagedKey()));
+    }
+
+    /**
+     * The images of a project or an original, locked: none is claimed (and starts paying) between a
+     * delete's refund and the delete itself.
+     */
+    static List<Image> lockForDelete(Connection c, String parentColumn, UUID parentId) throws SQLException {
+        if (!parentColumn.equals("project_id") && !parentColumn.equals("original_id")) {
+            throw new IllegalArgumentException("not a parent of images: " + parentColumn);
+        }
+        return Sql.list(c, "SELECT * FROM images WHERE " + parentColumn + " = ? FOR UPDATE", ImageRepository::map, parentId);
+    }
+
+    /** A deleted image that never reached the model gives its unit back; a started or finished one stays spent. */
+    static void refundUnstarted(Connection c, List<Image> deleted) throws SQLException {
+        Object[] unstarted = deleted.stream()
+                .filter(i -> i.status() == ImageStatus.AWAITING_UPLOAD || i.status() == ImageStatus.QUEUED)
+                .map(Image::id).toArray();
+        if (unstarted.length == 0) return;
+        Sql.update(c, """
+                UPDATE usage_reservations SET status = 'released', updated_at = now()
+                WHERE status = 'reserved' AND image_id = ANY (?)""", c.createArrayOf("uuid", unstarted));
+    }
+
+    /** The staged files of these images. */
+    static List<String> stagedKeys(List<Image> images) {
+        return images.stream().map(Image::stagedKey).filter(java.util.Objects::nonNull).toList();
     }
 
     public static Optional<Image> findOwned(Connection c, UUID id, UUID userId) throws SQLException {

@@ -1,5 +1,6 @@
 package ai.realstaging.common.db;
 
+import ai.realstaging.common.model.Image;
 import ai.realstaging.common.model.Original;
 import ai.realstaging.common.model.OriginalStatus;
 import java.sql.Connection;
@@ -74,16 +75,11 @@ public final class OriginalRepository {
     public static Optional<List<String>> delete(Connection c, UUID id, UUID userId) throws SQLException {
         Optional<Original> original = findOwned(c, id, userId);
         if (original.isEmpty()) return Optional.empty();
-        // Locked first, so no image is claimed (and starts paying) between the refund and the delete.
-        Sql.list(c, "SELECT id FROM images WHERE original_id = ? FOR UPDATE", rs -> null, id);
+        List<Image> images = ImageRepository.lockForDelete(c, "original_id", id);
+        ImageRepository.refundUnstarted(c, images);
         List<String> keys = new java.util.ArrayList<>();
         keys.add(original.get().s3Key());
-        keys.addAll(Sql.list(c, "SELECT staged_key FROM images WHERE original_id = ? AND staged_key IS NOT NULL",
-                rs -> rs.getString("staged_key"), id));
-        Sql.update(c, """
-                UPDATE usage_reservations SET status = 'released', updated_at = now()
-                WHERE status = 'reserved' AND image_id IN (
-                    SELECT id FROM images WHERE original_id = ? AND status IN ('awaiting_upload', 'queued'))""", id);
+        keys.addAll(ImageRepository.stagedKeys(images));
         Sql.update(c, "DELETE FROM originals WHERE id = ? AND user_id = ?", id, userId);
         return Optional.of(keys);
     }

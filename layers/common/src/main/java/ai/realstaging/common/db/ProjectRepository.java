@@ -1,5 +1,6 @@
 package ai.realstaging.common.db;
 
+import ai.realstaging.common.model.Image;
 import ai.realstaging.common.model.Project;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -32,16 +33,11 @@ public final class ProjectRepository {
      */
     public static Optional<List<String>> delete(Connection c, UUID id, UUID userId) throws SQLException {
         if (findOwned(c, id, userId).isEmpty()) return Optional.empty();
-        // Locked first, so no image is claimed (and starts paying) between the refund and the delete.
-        Sql.list(c, "SELECT id FROM images WHERE project_id = ? FOR UPDATE", rs -> null, id);
-        List<String> keys = Sql.list(c, """
-                SELECT s3_key AS k FROM originals WHERE project_id = ?
-                UNION ALL SELECT staged_key FROM images WHERE project_id = ? AND staged_key IS NOT NULL""",
-                rs -> rs.getString("k"), id, id);
-        Sql.update(c, """
-                UPDATE usage_reservations SET status = 'released', updated_at = now()
-                WHERE status = 'reserved' AND image_id IN (
-                    SELECT id FROM images WHERE project_id = ? AND status IN ('awaiting_upload', 'queued'))""", id);
+        List<Image> images = ImageRepository.lockForDelete(c, "project_id", id);
+        ImageRepository.refundUnstarted(c, images);
+        List<String> keys = new java.util.ArrayList<>(Sql.list(c, "SELECT s3_key FROM originals WHERE project_id = ?",
+                rs -> rs.getString("s3_key"), id));
+        keys.addAll(ImageRepository.stagedKeys(images));
         Sql.update(c, "DELETE FROM projects WHERE id = ? AND user_id = ?", id, userId);
         return Optional.of(keys);
     }
