@@ -40,18 +40,7 @@ final class BillingEndpoints {
     APIGatewayV2HTTPResponse invoices(ApiRequest request) {
         Identity identity = request.identity();
         List<FieldError> errors = new ArrayList<>();
-        int limit = ProjectsHandler.DEFAULT_LIMIT;
-        String rawLimit = request.query("limit").orElse(null);
-        if (rawLimit != null) {
-            try {
-                limit = Integer.parseInt(rawLimit);
-                if (limit < 1 || limit > ProjectsHandler.MAX_LIMIT) {
-                    errors.add(new FieldError("limit", "must be 1 to " + ProjectsHandler.MAX_LIMIT));
-                }
-            } catch (NumberFormatException e) {
-                errors.add(new FieldError("limit", "must be a whole number from 1 to " + ProjectsHandler.MAX_LIMIT));
-            }
-        }
+        int limit = ProjectsHandler.limit(request, errors);
         String after = null;
         String rawCursor = request.query("cursor").orElse(null);
         if (rawCursor != null) {

@@ -210,21 +210,26 @@ public final class ProjectsHandler implements RequestHandler<APIGatewayV2HTTPEve
         return trimmed;
     }
 
+    /** {@code ?limit=}: 20 when absent, 1 to 100; a bad one is added to {@code errors}. */
+    static int limit(ApiRequest request, List<FieldError> errors) {
+        String raw = request.query("limit").orElse(null);
+        if (raw == null) return DEFAULT_LIMIT;
+        try {
+            int limit = Integer.parseInt(raw);
+            if (limit >= 1 && limit <= MAX_LIMIT) return limit;
+            errors.add(new FieldError("limit", "must be 1 to " + MAX_LIMIT));
+        } catch (NumberFormatException e) {
+            errors.add(new FieldError("limit", "must be a whole number from 1 to " + MAX_LIMIT));
+        }
+        return DEFAULT_LIMIT;
+    }
+
     /** A page request; {@code updatedSince} is only read by the originals list. */
     record Paging(Cursor cursor, int limit, Instant updatedSince) {}
 
     static Paging paging(ApiRequest request) {
         List<FieldError> errors = new ArrayList<>();
-        int limit = DEFAULT_LIMIT;
-        String rawLimit = request.query("limit").orElse(null);
-        if (rawLimit != null) {
-            try {
-                limit = Integer.parseInt(rawLimit);
-                if (limit < 1 || limit > MAX_LIMIT) errors.add(new FieldError("limit", "must be 1 to " + MAX_LIMIT));
-            } catch (NumberFormatException e) {
-                errors.add(new FieldError("limit", "must be a whole number from 1 to " + MAX_LIMIT));
-            }
-        }
+        int limit = limit(request, errors);
         Cursor cursor = null;
         String rawCursor = request.query("cursor").orElse(null);
         if (rawCursor != null) {

@@ -49,8 +49,7 @@ public final class Bench {
     private Bench() {}
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> opt = new HashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) opt.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        Map<String, String> opt = Bench.options(args);
         URI api = URI.create(opt.getOrDefault("api", "http://127.0.0.1:3000"));
         URI aws = URI.create(opt.getOrDefault("aws", "http://127.0.0.1:4566"));
         Path root = Path.of(opt.getOrDefault("root", ".")).toAbsolutePath().normalize();
@@ -312,6 +311,13 @@ public final class Bench {
         List<Long> sorted = new ArrayList<>(values);
         Collections.sort(sorted);
         return sorted.get(sorted.size() / 2);
+    }
+
+    /** "--name value" pairs as name → value. */
+    static Map<String, String> options(String[] args) {
+        Map<String, String> opt = new HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) opt.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        return opt;
     }
 
     private static long pct(List<Long> sorted, int p) {

@@ -9,7 +9,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -26,8 +25,7 @@ public final class OriginalsBench {
     private OriginalsBench() {}
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> opt = new HashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) opt.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        Map<String, String> opt = Bench.options(args);
         URI api = URI.create(opt.getOrDefault("api", "http://127.0.0.1:3000"));
         DatabaseUrl db = DatabaseUrl.parse(opt.getOrDefault("database-url", System.getenv("DATABASE_URL")));
         int clients = Integer.parseInt(opt.getOrDefault("clients", "8"));

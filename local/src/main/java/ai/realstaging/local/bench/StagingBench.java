@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -49,8 +48,7 @@ public final class StagingBench {
     private StagingBench() {}
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> opt = new HashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) opt.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        Map<String, String> opt = Bench.options(args);
         Path root = Path.of(opt.getOrDefault("root", ".")).toAbsolutePath().normalize();
         int sequential = Integer.parseInt(opt.getOrDefault("images", "100"));
         int burst = Integer.parseInt(opt.getOrDefault("burst", "200"));

@@ -83,7 +83,7 @@ public final class Quota {
 
     private static Usage usage(Connection c, UUID userId, Instant now, boolean lock) throws SQLException {
         if (lock) {
-            Sql.one(c, "SELECT id FROM users WHERE id = ? FOR NO KEY UPDATE", rs -> rs.getObject(1), userId).orElseThrow();
+            Customers.lockUser(c, userId);
         }
         Entitlement entitlement = Entitlement.find(c, userId, now).orElseThrow();
         int used = Sql.one(c, """
